@@ -1,0 +1,48 @@
+-- deskql internal schema. Every statement is idempotent: it runs on each
+-- read-write open of the database.
+
+CREATE SCHEMA IF NOT EXISTS deskql;
+CREATE SCHEMA IF NOT EXISTS hist;
+
+-- Storage layout version and the tool version that created the file.
+CREATE TABLE IF NOT EXISTS deskql.meta (
+    storage_version BIGINT NOT NULL,
+    created_by VARCHAR NOT NULL
+);
+
+-- One row per ingested snapshot. `seq` orders snapshots; row versions in
+-- hist.* refer to it through _from_seq / _to_seq.
+CREATE TABLE IF NOT EXISTS deskql.snapshots (
+    seq INTEGER PRIMARY KEY,
+    id VARCHAR NOT NULL UNIQUE,          -- user label (--snapshot) or derived from the content hash
+    taken_at TIMESTAMP NOT NULL,         -- UTC; --as-of, else the newest input file's mtime
+    ingested_at TIMESTAMP NOT NULL,      -- UTC
+    source VARCHAR NOT NULL,             -- the directory ingested
+    content_hash VARCHAR NOT NULL,       -- SHA-256 over the input files' names and bytes
+    mode VARCHAR NOT NULL,               -- 'full' or 'incremental'
+    input_rows BIGINT NOT NULL,          -- rows in the input files, all tables
+    tool_version VARCHAR NOT NULL
+);
+
+-- Per snapshot and table: rows in the input and the row versions it changed.
+CREATE TABLE IF NOT EXISTS deskql.snapshot_tables (
+    seq INTEGER NOT NULL,
+    table_name VARCHAR NOT NULL,
+    input_rows BIGINT,                   -- NULL: the table was not in the input
+    inserted BIGINT NOT NULL,            -- new keys
+    updated BIGINT NOT NULL,             -- keys whose content changed
+    deleted BIGINT NOT NULL,             -- keys absent from a full snapshot
+    PRIMARY KEY (seq, table_name)
+);
+
+-- UTC offset of each IANA time zone over [utc_from, utc_to), written by deskql
+-- from chrono-tz because the bundled DuckDB has no ICU. Local time of a UTC
+-- instant ts in zone z: ts + to_seconds(offset_seconds) for the row with
+-- tz = z AND ts >= utc_from AND ts < utc_to.
+CREATE TABLE IF NOT EXISTS deskql.tz_offsets (
+    tz VARCHAR NOT NULL,
+    utc_from TIMESTAMP NOT NULL,
+    utc_to TIMESTAMP NOT NULL,
+    offset_seconds INTEGER NOT NULL,
+    abbreviation VARCHAR NOT NULL
+);

@@ -1,0 +1,391 @@
+//! `deskql ingest`: validate a snapshot folder against the contract, then add
+//! it to the temporal history in one transaction (all or nothing).
+//!
+//! Order of work, and why:
+//! 1. discover files, read Parquet footers and hash the content (no database
+//!    access yet, so a bad folder never even takes the write lock);
+//! 2. open the database (bounded wait for the single-writer lock) and decide
+//!    whether this content is already there (idempotent re-runs are no-ops);
+//! 3. in one transaction: stage every table into temp tables with casts,
+//!    validate, and only if nothing is wrong apply the diff and record the
+//!    snapshot; any error or a kill before COMMIT leaves the file untouched.
+
+mod apply;
+mod discover;
+mod problems;
+mod stage;
+mod template;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use clap::{Args, ValueEnum};
+use duckdb::{Connection, params};
+use serde::Serialize;
+
+use crate::cli::{WaitArgs, exit};
+use crate::contract::Contract;
+use crate::storage;
+
+pub use apply::Changes;
+pub use problems::{Problem, Problems};
+
+#[derive(Args, Debug, Clone)]
+pub struct IngestArgs {
+    /// Snapshot folder: one `<table>.parquet` (or `<table>/` of parts) per table.
+    pub dir: PathBuf,
+    /// Snapshot id (label). Default: derived from the content hash.
+    #[arg(long)]
+    pub snapshot: Option<String>,
+    /// When the snapshot was taken (UTC; `2026-11-01`, `2026-11-01T06:00:00Z`).
+    /// Default: the newest input file's modification time.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// `full`: rows absent from the snapshot are closed as deleted.
+    /// `incremental`: upsert; absent rows stay.
+    #[arg(long, value_enum, default_value_t = Mode::Full)]
+    pub mode: Mode,
+    /// Replace the latest snapshot when its id is reused with different content.
+    #[arg(long)]
+    pub replace: bool,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+    /// Print a JSON summary on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not print warnings (orphan references, ignored files) on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Full,
+    Incremental,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Full => "full",
+            Mode::Incremental => "incremental",
+        }
+    }
+}
+
+/// The snapshot failed validation; nothing was written.
+#[derive(Debug)]
+pub struct InvalidSnapshot {
+    pub dir: PathBuf,
+    pub problems: Vec<Problem>,
+}
+
+impl std::fmt::Display for InvalidSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let errors: Vec<&Problem> = self.problems.iter().filter(|p| p.severity == problems::Severity::Error).collect();
+        writeln!(f, "snapshot {} is invalid ({} error(s)); the database was not changed:", self.dir.display(), errors.len())?;
+        for problem in errors {
+            writeln!(f, "  - {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InvalidSnapshot {}
+
+/// The snapshot id is taken by different content.
+#[derive(Debug)]
+pub struct SnapshotConflict {
+    pub id: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for SnapshotConflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "snapshot {:?}: {}", self.id, self.message)
+    }
+}
+
+impl std::error::Error for SnapshotConflict {}
+
+/// What an ingest did, printed as text or JSON.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub status: &'static str,
+    pub snapshot: String,
+    pub seq: i32,
+    pub content_hash: String,
+    pub mode: Mode,
+    pub taken_at: String,
+    pub tables: Vec<TableSummary>,
+    pub warnings: Vec<Problem>,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TableSummary {
+    pub table: String,
+    pub input_rows: Option<i64>,
+    #[serde(flatten)]
+    pub changes: Changes,
+}
+
+pub fn run(db: &Path, args: &IngestArgs) -> Result<u8> {
+    let summary = ingest(db, args)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        if !args.quiet {
+            for warning in &summary.warnings {
+                eprintln!("warning: {warning}");
+            }
+        }
+        // Quiet by default for cron: the one-line summary only on a terminal.
+        if std::io::stderr().is_terminal() {
+            eprintln!("{}", summary.message);
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// Validate and ingest `args.dir` into the database at `db`.
+pub fn ingest(db: &Path, args: &IngestArgs) -> Result<Summary> {
+    let mut problems = Problems::default();
+    let taken_at_arg = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let found = discover::discover(&args.dir, &mut problems)?;
+    let id = match &args.snapshot {
+        Some(id) => validate_id(id)?,
+        None => found.content_hash[..12].to_string(),
+    };
+    let taken_at = taken_at_arg
+        .or_else(|| found.newest_mtime.map(DateTime::<Utc>::from))
+        .unwrap_or_else(Utc::now)
+        .naive_utc();
+    let conn = storage::open(db, args.wait.access())?;
+    let replacing = match decide_identity(&conn, &id, &found.content_hash, args)? {
+        Identity::AlreadyThere(summary) => return Ok(*summary),
+        Identity::New => None,
+        Identity::Replace(seq) => Some(seq),
+    };
+    conn.execute_batch("BEGIN TRANSACTION")?;
+    let result = stage_validate_apply(&conn, args, &found, &mut problems, replacing, &id, taken_at);
+    match result {
+        Ok(summary) => {
+            pause_before_commit_for_tests();
+            conn.execute_batch("COMMIT").context("committing the snapshot")?;
+            Ok(summary)
+        }
+        Err(err) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(err)
+        }
+    }
+}
+
+fn stage_validate_apply(
+    conn: &Connection,
+    args: &IngestArgs,
+    found: &discover::Discovered,
+    problems: &mut Problems,
+    replacing: Option<i32>,
+    id: &str,
+    taken_at: NaiveDateTime,
+) -> Result<Summary> {
+    let contract = Contract::get();
+    let mut staged = Vec::new();
+    for table in &contract.tables {
+        match found.tables.get(&table.name) {
+            Some(files) => {
+                if stage::stage_table(conn, table, files, problems)? {
+                    stage::check_rows(conn, table, files, problems)?;
+                    staged.push(table.name.clone());
+                }
+            }
+            None if args.mode == Mode::Full => stage::stage_empty(conn, table)?,
+            None => {}
+        }
+    }
+    let incremental = args.mode == Mode::Incremental;
+    for name in &staged {
+        let table = contract.table(name).expect("staged tables come from the contract");
+        stage::check_references(conn, table, incremental, &|t| staged.iter().any(|s| s == t), problems)?;
+    }
+    if problems.has_errors() {
+        return Err(InvalidSnapshot { dir: args.dir.clone(), problems: problems.items.clone() }.into());
+    }
+    if let Some(seq) = replacing {
+        crate::snapshots::drop_seq(conn, seq)?;
+    }
+    let seq: i32 = conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM deskql.snapshots", [], |r| r.get(0))?;
+    let mut tables = Vec::new();
+    for table in &contract.tables {
+        let input = found.tables.get(&table.name);
+        if input.is_none() && incremental {
+            continue;
+        }
+        let changes = apply::apply_table(conn, table, seq, args.mode)?;
+        tables.push(TableSummary { table: table.name.clone(), input_rows: input.map(|f| f.rows), changes });
+    }
+    record_snapshot(conn, seq, id, taken_at, args, found, &tables)?;
+    let total: Changes = tables.iter().fold(Changes::default(), |acc, t| Changes {
+        inserted: acc.inserted + t.changes.inserted,
+        updated: acc.updated + t.changes.updated,
+        deleted: acc.deleted + t.changes.deleted,
+    });
+    let message = format!(
+        "ingested snapshot {id} (seq {seq}, {} mode): {} new, {} changed, {} deleted rows",
+        args.mode.as_str(),
+        total.inserted,
+        total.updated,
+        total.deleted
+    );
+    Ok(Summary {
+        status: if replacing.is_some() { "replaced" } else { "ingested" },
+        snapshot: id.to_string(),
+        seq,
+        content_hash: found.content_hash.clone(),
+        mode: args.mode,
+        taken_at: taken_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        tables,
+        warnings: problems.warnings().cloned().collect(),
+        message,
+    })
+}
+
+fn record_snapshot(
+    conn: &Connection,
+    seq: i32,
+    id: &str,
+    taken_at: NaiveDateTime,
+    args: &IngestArgs,
+    found: &discover::Discovered,
+    tables: &[TableSummary],
+) -> Result<()> {
+    let input_rows: i64 = found.tables.values().map(|t| t.rows).sum();
+    let source = std::fs::canonicalize(&args.dir).unwrap_or_else(|_| args.dir.clone()).display().to_string();
+    conn.execute(
+        "INSERT INTO deskql.snapshots VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
+        params![seq, id, taken_at, source, found.content_hash, args.mode.as_str(), input_rows, env!("CARGO_PKG_VERSION")],
+    )?;
+    let mut appender = conn.appender_to_db("snapshot_tables", "deskql")?;
+    for t in tables {
+        appender.append_row(params![seq, t.table, t.input_rows, t.changes.inserted, t.changes.updated, t.changes.deleted])?;
+    }
+    appender.flush()?;
+    Ok(())
+}
+
+enum Identity {
+    New,
+    Replace(i32),
+    AlreadyThere(Box<Summary>),
+}
+
+/// Idempotency: the same content again is a no-op; a taken id with other
+/// content is refused unless --replace (and then only for the latest snapshot,
+/// so history keeps its order).
+fn decide_identity(conn: &Connection, id: &str, content_hash: &str, args: &IngestArgs) -> Result<Identity> {
+    let existing: Option<(i32, String)> = conn
+        .query_row("SELECT seq, content_hash FROM deskql.snapshots WHERE id = ?", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map(Some)
+        .or_else(|e| if matches!(e, duckdb::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?;
+    let latest: Option<(i32, String, String)> = conn
+        .query_row("SELECT seq, id, content_hash FROM deskql.snapshots ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map(Some)
+        .or_else(|e| if matches!(e, duckdb::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?;
+    if let Some((seq, hash)) = existing {
+        if hash == content_hash {
+            return Ok(Identity::AlreadyThere(Box::new(unchanged(seq, id, content_hash, args, "already ingested with identical content"))));
+        }
+        if !args.replace {
+            return Err(SnapshotConflict {
+                id: id.to_string(),
+                message: "exists with different content; pass --replace to replace it, or choose another --snapshot id".into(),
+            }
+            .into());
+        }
+        if latest.as_ref().map(|l| l.0) != Some(seq) {
+            bail!(SnapshotConflict {
+                id: id.to_string(),
+                message: "only the latest snapshot can be replaced (later snapshots were built on it); drop the later ones first".into(),
+            });
+        }
+        return Ok(Identity::Replace(seq));
+    }
+    if let Some((seq, latest_id, hash)) = latest
+        && hash == content_hash
+    {
+        let note = format!("identical to the latest snapshot {latest_id}; nothing to do");
+        return Ok(Identity::AlreadyThere(Box::new(unchanged(seq, &latest_id, content_hash, args, &note))));
+    }
+    Ok(Identity::New)
+}
+
+fn unchanged(seq: i32, id: &str, content_hash: &str, args: &IngestArgs, why: &str) -> Summary {
+    Summary {
+        status: "unchanged",
+        snapshot: id.to_string(),
+        seq,
+        content_hash: content_hash.to_string(),
+        mode: args.mode,
+        taken_at: String::new(),
+        tables: Vec::new(),
+        warnings: Vec::new(),
+        message: format!("snapshot {id}: {why}"),
+    }
+}
+
+fn validate_id(id: &str) -> Result<String> {
+    let ok = !id.is_empty() && id.len() <= 100 && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c));
+    if !ok {
+        bail!("snapshot id {id:?} is not valid: use 1-100 characters among letters, digits, '-', '_', '.', ':'");
+    }
+    Ok(id.to_string())
+}
+
+/// `--as-of`: an RFC 3339 instant, or a UTC date / date-time.
+pub fn parse_as_of(text: &str) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(t.and_utc());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc());
+    }
+    bail!("--as-of {text:?} is not a date or time: expected e.g. 2026-11-01, 2026-11-01T06:00:00Z or '2026-11-01 06:00:00' (UTC)")
+}
+
+/// Test hook: `DESKQL_TEST_PAUSE_BEFORE_COMMIT_MS` makes the ingest sleep with
+/// its transaction open, so the atomicity test can kill -9 it mid-ingest.
+fn pause_before_commit_for_tests() {
+    if let Some(ms) = std::env::var("DESKQL_TEST_PAUSE_BEFORE_COMMIT_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        eprintln!("(test hook) pausing {ms} ms before commit");
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_of_accepts_dates_and_instants_in_utc() {
+        assert_eq!(parse_as_of("2026-11-01").unwrap().to_rfc3339(), "2026-11-01T00:00:00+00:00");
+        assert_eq!(parse_as_of("2026-11-01T07:30:00+01:00").unwrap().to_rfc3339(), "2026-11-01T06:30:00+00:00");
+        assert!(parse_as_of("yesterday").unwrap_err().to_string().contains("expected e.g."));
+    }
+
+    #[test]
+    fn snapshot_ids_are_restricted_to_safe_characters() {
+        assert!(validate_id("2026-11-01").is_ok());
+        assert!(validate_id("a b").is_err());
+        assert!(validate_id("").is_err());
+    }
+}

@@ -1,0 +1,335 @@
+//! Reading a table's Parquet files into a temporary staging table, cast to the
+//! contract's types, and validating the staged rows.
+
+use anyhow::{Context, Result};
+use duckdb::Connection;
+
+use crate::contract::{Column, Contract, Table, quote_ident};
+
+use super::discover::{TableFiles, expected_form, type_is_compatible, type_is_exact};
+use super::problems::Problems;
+use super::template::{self, render};
+
+pub fn stage_name(table: &str) -> String {
+    quote_ident(&format!("stage_{table}"))
+}
+
+fn raw_name(column: &str) -> String {
+    quote_ident(&format!("_raw_{column}"))
+}
+
+/// How a contract column is read from a file: cast, raw value kept when the
+/// cast can fail, or NULL when the (optional) column is absent.
+enum Source {
+    Exact,
+    Cast,
+    Absent,
+}
+
+fn column_sources<'a>(table: &'a Table, files: &TableFiles, problems: &mut Problems) -> Vec<(&'a Column, Source)> {
+    let mut sources = Vec::new();
+    for column in &table.columns {
+        let field = files.schema.fields().iter().find(|f| f.name() == &column.name);
+        let source = match field {
+            None if column.required => {
+                problems.error(
+                    &table.name,
+                    Some(&column.name),
+                    format!("missing column in {}: expected {} ({})", file_label(files), column.name, expected_form(&column.sql_type)),
+                );
+                Source::Absent
+            }
+            None => Source::Absent,
+            Some(field) if !type_is_compatible(field.data_type(), &column.sql_type) => {
+                problems.error(
+                    &table.name,
+                    Some(&column.name),
+                    format!("wrong type in {}: found {}, expected {}", file_label(files), field.data_type(), expected_form(&column.sql_type)),
+                );
+                Source::Absent
+            }
+            Some(field) if type_is_exact(field.data_type(), &column.sql_type) => Source::Exact,
+            Some(_) => Source::Cast,
+        };
+        sources.push((column, source));
+    }
+    sources
+}
+
+fn file_label(files: &TableFiles) -> String {
+    match files.files.as_slice() {
+        [one] => one.display().to_string(),
+        many => format!("{} (and {} more part files)", many[0].display(), many.len() - 1),
+    }
+}
+
+fn select_list(sources: &[(&Column, Source)]) -> String {
+    let mut items = Vec::new();
+    for (column, source) in sources {
+        let name = quote_ident(&column.name);
+        match source {
+            // CAST even when exact: tz-aware timestamps become UTC TIMESTAMP,
+            // narrower integers widen. None of these can fail.
+            Source::Exact => items.push(format!("CAST({name} AS {}) AS {name}", column.sql_type)),
+            Source::Cast => {
+                items.push(format!("TRY_CAST({name} AS {}) AS {name}", column.sql_type));
+                items.push(format!("{name} AS {}", raw_name(&column.name)));
+            }
+            Source::Absent => items.push(format!("CAST(NULL AS {}) AS {name}", column.sql_type)),
+        }
+    }
+    items.join(", ")
+}
+
+/// `hash(<non-key columns>)`: a change in any of them makes a new version.
+pub fn hash_expression(table: &Table) -> String {
+    let values: Vec<String> = table.value_columns().map(|c| quote_ident(&c.name)).collect();
+    if values.is_empty() {
+        "CAST(0 AS UBIGINT)".to_string()
+    } else {
+        format!("hash({})", values.join(", "))
+    }
+}
+
+/// Stage one table's files. Returns false (with problems recorded) when the
+/// files' columns make staging impossible.
+pub fn stage_table(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<bool> {
+    let errors_before = problems.errors().count();
+    let sources = column_sources(table, files, problems);
+    if problems.errors().count() > errors_before {
+        return Ok(false);
+    }
+    let stage = stage_name(&table.name);
+    let select = select_list(&sources);
+    let hash = hash_expression(table);
+    let values = [("stage", stage.as_str()), ("select_list", select.as_str()), ("hash", hash.as_str())];
+    for (part, file) in files.files.iter().enumerate() {
+        let sql = render(if part == 0 { template::STAGE_CREATE } else { template::STAGE_APPEND }, &values);
+        let path = file.to_string_lossy().to_string();
+        conn.execute(&sql, duckdb::params![part as i32, path])
+            .with_context(|| format!("reading {} into staging", file.display()))?;
+    }
+    check_casts(conn, table, files, &sources, problems)?;
+    Ok(true)
+}
+
+/// An empty staging table for an optional table absent from a full snapshot.
+pub fn stage_empty(conn: &Connection, table: &Table) -> Result<()> {
+    let stage = stage_name(&table.name);
+    let columns = crate::storage::column_list(table);
+    let name = quote_ident(&table.name);
+    conn.execute_batch(&render(template::STAGE_EMPTY, &[("stage", &stage), ("columns", &columns), ("table", &name)]))?;
+    Ok(())
+}
+
+/// One violation found by `check_rows.sql`.
+struct Violation {
+    count: i64,
+    part: i32,
+    row: i64,
+    key: String,
+    value: Option<String>,
+}
+
+fn key_text(table: &Table) -> String {
+    let parts: Vec<String> = table
+        .key
+        .iter()
+        .map(|k| format!("'{k}=' || coalesce(CAST({} AS VARCHAR), 'NULL')", quote_ident(k)))
+        .collect();
+    format!("concat_ws(', ', {})", parts.join(", "))
+}
+
+fn first_violation(conn: &Connection, table: &Table, value: &str, condition: &str) -> Result<Option<Violation>> {
+    let stage = stage_name(&table.name);
+    let keys = key_text(table);
+    let sql = render(template::CHECK_ROWS, &[("stage", &stage), ("key_text", &keys), ("value", value), ("condition", condition)]);
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    match rows.next()? {
+        None => Ok(None),
+        Some(row) => Ok(Some(Violation { count: row.get(0)?, part: row.get(1)?, row: row.get(2)?, key: row.get(3)?, value: row.get(4)? })),
+    }
+}
+
+fn locate(files: &TableFiles, violation: &Violation) -> String {
+    let file = files.files.get(violation.part as usize).map(|f| f.display().to_string()).unwrap_or_default();
+    format!("row {} of {file} ({})", violation.row + 1, violation.key)
+}
+
+fn check_casts(conn: &Connection, table: &Table, files: &TableFiles, sources: &[(&Column, Source)], problems: &mut Problems) -> Result<()> {
+    for (column, source) in sources {
+        if !matches!(source, Source::Cast) {
+            continue;
+        }
+        let name = quote_ident(&column.name);
+        let raw = raw_name(&column.name);
+        let condition = format!("{raw} IS NOT NULL AND {name} IS NULL");
+        if let Some(v) = first_violation(conn, table, &raw, &condition)? {
+            problems.error(
+                &table.name,
+                Some(&column.name),
+                format!(
+                    "{} value(s) cannot be read as {}: first at {}: {:?}; expected {}",
+                    v.count,
+                    column.sql_type,
+                    locate(files, &v),
+                    v.value.unwrap_or_default(),
+                    expected_form(&column.sql_type)
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Row-level rules on a staged table: NULLs in key and not-null columns,
+/// values outside the accepted set, time-zone names, duplicate keys.
+pub fn check_rows(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<()> {
+    let present: Vec<&str> = files.schema.fields().iter().map(|f| f.name().as_str()).collect();
+    for column in &table.columns {
+        if !present.contains(&column.name.as_str()) {
+            continue;
+        }
+        check_not_null(conn, table, files, column, problems)?;
+        check_accepted_values(conn, table, files, column, problems)?;
+        check_format(conn, table, files, column, problems)?;
+    }
+    check_duplicates(conn, table, files, problems)
+}
+
+/// A NULL that came from a failed cast was already reported as such.
+fn not_cast_failure(column: &Column, files: &TableFiles) -> String {
+    let exact = files
+        .schema
+        .fields()
+        .iter()
+        .find(|f| f.name() == &column.name)
+        .is_some_and(|f| type_is_exact(f.data_type(), &column.sql_type));
+    if exact { String::new() } else { format!(" AND {} IS NULL", raw_name(&column.name)) }
+}
+
+fn check_not_null(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, problems: &mut Problems) -> Result<()> {
+    let is_key = table.is_key(&column.name);
+    if !(is_key || column.not_null) {
+        return Ok(());
+    }
+    let name = quote_ident(&column.name);
+    let condition = format!("{name} IS NULL{}", not_cast_failure(column, files));
+    if let Some(v) = first_violation(conn, table, "NULL", &condition)? {
+        let what = if is_key { "key column" } else { "required value" };
+        problems.error(&table.name, Some(&column.name), format!("{} NULL(s) in {what}: first at {}", v.count, locate(files, &v)));
+    }
+    Ok(())
+}
+
+fn check_accepted_values(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, problems: &mut Problems) -> Result<()> {
+    if column.values.is_empty() {
+        return Ok(());
+    }
+    let name = quote_ident(&column.name);
+    let condition = format!("{name} IS NOT NULL AND {name} NOT IN ({})", column.value_literals().join(", "));
+    if let Some(v) = first_violation(conn, table, &name, &condition)? {
+        let stage = stage_name(&table.name);
+        let sql = render(template::CHECK_VALUES, &[("stage", &stage), ("column", &name), ("condition", &condition)]);
+        let unknown: String = conn.query_row(&format!("SELECT CAST(unknown AS VARCHAR) FROM ({})", sql.trim_end().trim_end_matches(';')), [], |r| r.get(0))?;
+        problems.error(
+            &table.name,
+            Some(&column.name),
+            format!("{} row(s) with unknown values {unknown}: first at {}; expected one of {}", v.count, locate(files, &v), column.values_display()),
+        );
+    }
+    Ok(())
+}
+
+fn check_format(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, problems: &mut Problems) -> Result<()> {
+    if column.format.as_deref() != Some("iana_timezone") {
+        return Ok(());
+    }
+    let name = quote_ident(&column.name);
+    let condition = format!("{name} IS NOT NULL AND {name} NOT IN (SELECT tz FROM deskql.tz_offsets)");
+    if let Some(v) = first_violation(conn, table, &name, &condition)? {
+        problems.error(
+            &table.name,
+            Some(&column.name),
+            format!(
+                "{} row(s) with an unknown time zone: first at {}: {:?}; expected an IANA name such as Europe/Paris or America/New_York",
+                v.count,
+                locate(files, &v),
+                v.value.unwrap_or_default()
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn check_duplicates(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<()> {
+    let stage = stage_name(&table.name);
+    let keys: Vec<String> = table.key.iter().map(|k| quote_ident(k)).collect();
+    let sql = render(template::CHECK_DUPLICATES, &[("stage", &stage), ("keys", &keys.join(", ")), ("key_text", &key_text(table))]);
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    if let Some(row) = rows.next()? {
+        let count: i64 = row.get(0)?;
+        let key: String = row.get(1)?;
+        let at: String = {
+            let value: duckdb::types::Value = row.get(2)?;
+            format!("{value:?}")
+        };
+        problems.error(
+            &table.name,
+            None,
+            format!(
+                "{count} duplicated primary key(s) ({}) in {}: first ({key}) at rows {at}; each key must appear once",
+                table.key.join(", "),
+                file_label(files)
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// Orphan references are warnings: live exports are rarely perfectly
+/// consistent, and refusing them would stop every cron run.
+pub fn check_references(conn: &Connection, table: &Table, incremental: bool, staged: &dyn Fn(&str) -> bool, problems: &mut Problems) -> Result<()> {
+    let contract = Contract::get();
+    for reference in &table.references {
+        let Some(target) = contract.table(&reference.table) else { continue };
+        let target_sql = reference_target(target, incremental, staged(&target.name));
+        let Some(target_sql) = target_sql else { continue };
+        let matches: Vec<String> = reference.columns.iter().map(|c| format!("t.{0} = s.{0}", quote_ident(c))).collect();
+        let not_null: Vec<String> = reference.columns.iter().map(|c| format!("s.{} IS NOT NULL", quote_ident(c))).collect();
+        let sample: Vec<String> = reference.columns.iter().map(|c| format!("'{c}=' || CAST(s.{} AS VARCHAR)", quote_ident(c))).collect();
+        let sql = render(
+            template::CHECK_REFERENCES,
+            &[
+                ("stage", &stage_name(&table.name)),
+                ("key_text", &format!("concat_ws(', ', {})", sample.join(", "))),
+                ("not_null", &not_null.join(" AND ")),
+                ("target", &target_sql),
+                ("match", &matches.join(" AND ")),
+            ],
+        );
+        let (orphans, sample): (i64, Option<String>) = conn.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if orphans > 0 {
+            problems.warning(
+                &table.name,
+                Some(&reference.columns.join(",")),
+                format!("{orphans} row(s) refer to a missing {} row (e.g. {})", target.name, sample.unwrap_or_default()),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn reference_target(target: &Table, incremental: bool, target_staged: bool) -> Option<String> {
+    let stage = format!("SELECT {} FROM {}", crate::storage::column_list(target), stage_name(&target.name));
+    let current = format!("SELECT {} FROM main.{}", crate::storage::column_list(target), quote_ident(&target.name));
+    // In full mode every contract table has a staging table (an empty one for
+    // an absent optional table), which is the whole truth of the snapshot.
+    match (incremental, target_staged) {
+        (false, _) => Some(stage),
+        (true, true) => Some(format!("{stage} UNION ALL {current}")),
+        (true, false) => Some(current),
+    }
+}

@@ -1,0 +1,18 @@
+//! deskql: the command-line entry point. Parses arguments and hands over to
+//! the module that owns each concern; no logic lives here.
+
+mod cli;
+mod contract;
+mod format;
+mod generate;
+mod ingest;
+mod repl;
+mod snapshots;
+mod storage;
+mod timezones;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::run()
+}

@@ -1,0 +1,182 @@
+//! The DuckDB file: opening it safely, creating the temporal schema, and the
+//! catalog of snapshots.
+//!
+//! Layout inside the database (all plain SQL objects, readable from any DuckDB
+//! 2.0 client):
+//! - `hist.<table>`: every row version of every contract table, with
+//!   `_from_seq` (the snapshot sequence in which the version appeared),
+//!   `_to_seq` (the sequence in which it changed or vanished; NULL = current)
+//!   and `_hash` (a hash of the non-key columns, to detect changes cheaply).
+//! - `main.<table>`: a view of the latest state; `main.<table>_at(seq)`: a table
+//!   macro giving the state as of snapshot sequence `seq` (NULL = latest).
+//! - `deskql.snapshots`: one row per ingested snapshot.
+//! - `deskql.tz_offsets`: UTC offsets of every IANA zone, written by the tool
+//!   (the bundled DuckDB has no ICU), see `timezones.rs`.
+
+use std::path::Path;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use duckdb::{AccessMode, Config, Connection};
+
+use crate::contract::{Contract, Table, quote_ident};
+
+/// Version of the storage layout, recorded in `deskql.meta`.
+pub const STORAGE_VERSION: i64 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Never blocks a writer's data, cannot change anything.
+    ReadOnly,
+    /// Takes DuckDB's single-writer lock, waiting up to `wait` for it.
+    ReadWrite { wait: Duration },
+}
+
+/// The error shown when another process holds the file.
+#[derive(Debug)]
+pub struct DatabaseLocked {
+    pub path: String,
+    pub detail: String,
+}
+
+impl std::fmt::Display for DatabaseLocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "database {} is locked by another process (DuckDB allows one writer; is an ingest running?). \
+             Retry later, or pass --wait SECS to wait for it. DuckDB said: {}",
+            self.path, self.detail
+        )
+    }
+}
+
+impl std::error::Error for DatabaseLocked {}
+
+fn config(access: Access) -> Result<Config> {
+    let mode = match access {
+        Access::ReadOnly => AccessMode::ReadOnly,
+        Access::ReadWrite { .. } => AccessMode::ReadWrite,
+    };
+    // The tool must never reach the network: no extension auto-install or autoload.
+    Ok(Config::default()
+        .access_mode(mode)?
+        .enable_autoload_extension(false)?
+        .with("autoinstall_known_extensions", "false")?)
+}
+
+fn is_lock_error(message: &str) -> bool {
+    message.contains("Could not set lock") || message.contains("Conflicting lock")
+}
+
+/// Open the database file. Read-write access creates the file and the schema
+/// if needed and waits (bounded) for another writer to finish.
+pub fn open(path: &Path, access: Access) -> Result<Connection> {
+    if access == Access::ReadOnly && !path.exists() {
+        bail!(
+            "database {} does not exist; create it with `deskql ingest DIR` (or `deskql demo`)",
+            path.display()
+        );
+    }
+    let deadline = match access {
+        Access::ReadWrite { wait } => Instant::now() + wait,
+        Access::ReadOnly => Instant::now(),
+    };
+    loop {
+        match Connection::open_with_flags(path, config(access)?) {
+            Ok(conn) => {
+                if matches!(access, Access::ReadWrite { .. }) {
+                    ensure_schema(&conn).with_context(|| format!("preparing database {}", path.display()))?;
+                }
+                return Ok(conn);
+            }
+            Err(err) if is_lock_error(&err.to_string()) => {
+                if Instant::now() >= deadline {
+                    return Err(DatabaseLocked { path: path.display().to_string(), detail: err.to_string() }.into());
+                }
+                sleep(Duration::from_millis(200));
+            }
+            Err(err) => {
+                return Err(anyhow::Error::new(err).context(format!("opening database {}", path.display())));
+            }
+        }
+    }
+}
+
+/// An in-memory database with the full schema, for tests and one-off checks.
+pub fn open_in_memory() -> Result<Connection> {
+    let conn = Connection::open_in_memory_with_flags(config(Access::ReadWrite { wait: Duration::ZERO })?)?;
+    ensure_schema(&conn)?;
+    Ok(conn)
+}
+
+const BASE_SCHEMA_SQL: &str = include_str!("../sql/schema/base.sql");
+
+/// Create the internal schema, the history tables and the state views. Every
+/// statement is idempotent (`IF NOT EXISTS` / `OR REPLACE`), so this runs on each
+/// read-write open; a newer contract column is added with ALTER TABLE.
+pub fn ensure_schema(conn: &Connection) -> Result<()> {
+    let exists: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'deskql' AND table_name = 'meta'",
+        [],
+        |r| r.get(0),
+    )?;
+    if exists {
+        let version: i64 = conn.query_row("SELECT storage_version FROM deskql.meta", [], |r| r.get(0))?;
+        if version > STORAGE_VERSION {
+            bail!("this database was written by a newer deskql (storage version {version}; this binary knows {STORAGE_VERSION})");
+        }
+    }
+    conn.execute_batch("BEGIN TRANSACTION")?;
+    let result = (|| -> Result<()> {
+        conn.execute_batch(BASE_SCHEMA_SQL)?;
+        if !exists {
+            conn.execute("INSERT INTO deskql.meta VALUES (?, ?)", duckdb::params![STORAGE_VERSION, env!("CARGO_PKG_VERSION")])?;
+        }
+        for table in &Contract::get().tables {
+            conn.execute_batch(&history_table_ddl(table))?;
+            conn.execute_batch(&state_view_ddl(table))?;
+        }
+        crate::timezones::ensure_offsets(conn)?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT")?,
+        Err(err) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(err);
+        }
+    }
+    Ok(())
+}
+
+/// `hist.<table>`: contract columns plus the version bookkeeping columns.
+/// Generated from the contract (not hand-written SQL) so the two cannot drift.
+fn history_table_ddl(table: &Table) -> String {
+    let mut columns: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| format!("{} {}", quote_ident(&c.name), c.sql_type))
+        .collect();
+    columns.push("_from_seq INTEGER NOT NULL".into());
+    columns.push("_to_seq INTEGER".into());
+    columns.push("_hash UBIGINT NOT NULL".into());
+    format!("CREATE TABLE IF NOT EXISTS hist.{} ({});", quote_ident(&table.name), columns.join(", "))
+}
+
+/// `main.<table>` (latest state) and `main.<table>_at(seq)` (state as of a
+/// snapshot sequence; NULL means latest).
+fn state_view_ddl(table: &Table) -> String {
+    let name = quote_ident(&table.name);
+    let at = quote_ident(&format!("{}_at", table.name));
+    let cols = column_list(table);
+    format!(
+        "CREATE OR REPLACE VIEW main.{name} AS SELECT {cols} FROM hist.{name} WHERE _to_seq IS NULL;\n\
+         CREATE OR REPLACE MACRO main.{at}(seq) AS TABLE SELECT {cols} FROM hist.{name} \
+         WHERE CASE WHEN seq IS NULL THEN _to_seq IS NULL ELSE _from_seq <= seq AND coalesce(_to_seq, 2147483647) > seq END;"
+    )
+}
+
+pub fn column_list(table: &Table) -> String {
+    table.columns.iter().map(|c| quote_ident(&c.name)).collect::<Vec<_>>().join(", ")
+}

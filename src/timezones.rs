@@ -1,0 +1,133 @@
+//! Local time without ICU: deskql writes every IANA zone's UTC offsets, from
+//! chrono-tz, into `deskql.tz_offsets`, and views convert with a range join.
+//! Any DuckDB client can then read local times with plain SQL.
+
+use anyhow::Result;
+use chrono::{DateTime, Duration, NaiveDate, Offset, TimeZone, Utc};
+use chrono_tz::{OffsetName, TZ_VARIANTS, Tz};
+use duckdb::{Connection, params};
+
+/// Offsets are exact from here to `COVERAGE_END`; outside, the nearest known
+/// offset is extended to the open bounds below.
+const COVERAGE_START: (i32, u32, u32) = (1970, 1, 1);
+const COVERAGE_END: (i32, u32, u32) = (2100, 1, 1);
+const OPEN_START: &str = "1900-01-01 00:00:00";
+const OPEN_END: &str = "2200-01-01 00:00:00";
+
+/// One constant-offset interval of a zone, in UTC: [from, to).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OffsetInterval {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub offset_seconds: i32,
+    pub abbreviation: String,
+}
+
+pub fn parse_zone(name: &str) -> Option<Tz> {
+    name.parse::<Tz>().ok()
+}
+
+fn utc(date: (i32, u32, u32)) -> DateTime<Utc> {
+    NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc()
+}
+
+fn offset_at(tz: Tz, at: DateTime<Utc>) -> (i32, String) {
+    let offset = tz.offset_from_utc_datetime(&at.naive_utc());
+    (offset.fix().local_minus_utc(), offset.abbreviation().unwrap_or("").to_string())
+}
+
+/// The zone's offset intervals over the coverage window. Scans day by day and
+/// bisects to the second where the offset changes (no zone changes its offset
+/// twice within one day after 1970).
+pub fn intervals(tz: Tz) -> Vec<OffsetInterval> {
+    let end = utc(COVERAGE_END);
+    let mut out = Vec::new();
+    let mut start = utc(COVERAGE_START);
+    let (mut current, mut abbreviation) = offset_at(tz, start);
+    let mut day = start;
+    while day < end {
+        let next_day = day + Duration::days(1);
+        let (next_offset, next_abbreviation) = offset_at(tz, next_day);
+        if next_offset != current || next_abbreviation != abbreviation {
+            let change = first_change(tz, day, next_day, (current, &abbreviation));
+            out.push(OffsetInterval { from: start, to: change, offset_seconds: current, abbreviation: abbreviation.clone() });
+            start = change;
+            (current, abbreviation) = offset_at(tz, change);
+        }
+        day = next_day;
+    }
+    out.push(OffsetInterval { from: start, to: end, offset_seconds: current, abbreviation });
+    out
+}
+
+/// First second in (lo, hi] whose offset differs from `before`.
+fn first_change(tz: Tz, mut lo: DateTime<Utc>, mut hi: DateTime<Utc>, before: (i32, &str)) -> DateTime<Utc> {
+    while hi - lo > Duration::seconds(1) {
+        let mid = lo + (hi - lo) / 2;
+        let (offset, abbreviation) = offset_at(tz, mid);
+        if offset == before.0 && abbreviation == before.1 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
+}
+
+/// Fill `deskql.tz_offsets` once per database (and again if chrono-tz's data
+/// changed, which a new deskql release may bring).
+pub fn ensure_offsets(conn: &Connection) -> Result<()> {
+    let present: i64 = conn.query_row("SELECT count(DISTINCT tz) FROM deskql.tz_offsets", [], |r| r.get(0))?;
+    if present as usize == TZ_VARIANTS.len() {
+        return Ok(());
+    }
+    conn.execute_batch("DELETE FROM deskql.tz_offsets")?;
+    let mut appender = conn.appender_to_db("tz_offsets", "deskql")?;
+    for tz in TZ_VARIANTS {
+        let rows = intervals(tz);
+        let last = rows.len() - 1;
+        for (i, row) in rows.into_iter().enumerate() {
+            let from = if i == 0 { OPEN_START.to_string() } else { timestamp_text(row.from) };
+            let to = if i == last { OPEN_END.to_string() } else { timestamp_text(row.to) };
+            appender.append_row(params![tz.name(), from, to, row.offset_seconds, row.abbreviation])?;
+        }
+    }
+    appender.flush()?;
+    Ok(())
+}
+
+fn timestamp_text(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paris_switches_to_summer_time_at_one_utc_on_the_last_sunday_of_march() {
+        let rows = intervals(chrono_tz::Europe::Paris);
+        let spring_2024 = rows.iter().find(|r| r.from.format("%Y-%m-%d").to_string() == "2024-03-31").unwrap();
+        assert_eq!(timestamp_text(spring_2024.from), "2024-03-31 01:00:00");
+        assert_eq!(spring_2024.offset_seconds, 7200);
+        assert_eq!(timestamp_text(spring_2024.to), "2024-10-27 01:00:00");
+    }
+
+    #[test]
+    fn a_zone_without_dst_has_one_interval_after_its_last_change() {
+        let rows = intervals(chrono_tz::Asia::Tokyo);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].offset_seconds, 9 * 3600);
+    }
+
+    #[test]
+    fn intervals_are_contiguous() {
+        for tz in [chrono_tz::America::New_York, chrono_tz::Australia::Lord_Howe, chrono_tz::Asia::Kolkata] {
+            let rows = intervals(tz);
+            for pair in rows.windows(2) {
+                assert_eq!(pair[0].to, pair[1].from, "{tz}");
+                assert_ne!((pair[0].offset_seconds, &pair[0].abbreviation), (pair[1].offset_seconds, &pair[1].abbreviation));
+            }
+        }
+    }
+}

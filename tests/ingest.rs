@@ -1,0 +1,287 @@
+//! Ingest end to end through the CLI: every class of bad input, atomicity,
+//! idempotency, full vs incremental, as-of queries, concurrent writers.
+
+mod fixture;
+
+use std::path::Path;
+use std::time::Duration;
+
+use fixture::{Snapshot, deskql, query};
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+const INVALID: i32 = 3;
+const LOCKED: i32 = 4;
+const CONFLICT: i32 = 5;
+
+fn ingest(db: &Path, dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    deskql(db).arg("ingest").arg(dir).args(extra).assert()
+}
+
+fn snapshot_ids(db: &Path) -> Vec<String> {
+    query(db, "SELECT id FROM deskql.snapshots ORDER BY seq")
+}
+
+/// The whole database state that an ingest could touch, as text.
+fn fingerprint(db: &Path) -> Vec<String> {
+    let mut all = query(db, "SELECT seq || ' ' || id || ' ' || content_hash FROM deskql.snapshots ORDER BY seq");
+    for table in ["accounts", "conversations", "threads", "customers"] {
+        all.extend(query(db, &format!("SELECT '{table} ' || count(*) || ' ' || coalesce(sum(hash(_from_seq, _to_seq, _hash)), 0) FROM hist.{table}")));
+    }
+    all
+}
+
+fn ingest_bad(snapshot: Snapshot, expected: &[&str]) {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    ingest(&db, &Snapshot::minimal().write(&tmp.path().join("good")), &["--snapshot", "good"]).success();
+    let before = fingerprint(&db);
+    let dir = snapshot.write(&tmp.path().join("bad"));
+    let mut assert = ingest(&db, &dir, &[]).code(INVALID).stderr(predicate::str::contains("the database was not changed"));
+    for text in expected {
+        assert = assert.stderr(predicate::str::contains(*text));
+    }
+    assert_eq!(fingerprint(&db), before, "a refused snapshot must leave the database exactly as it was");
+}
+
+#[test]
+fn a_valid_snapshot_is_ingested_and_listed() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    let dir = Snapshot::minimal().write(&tmp.path().join("s1"));
+    deskql(&db).args(["ingest", "--json", "--snapshot", "first", "--as-of", "2025-04-01"]).arg(&dir).assert().success().stdout(
+        predicate::str::contains("\"status\": \"ingested\"").and(predicate::str::contains("\"snapshot\": \"first\"")),
+    );
+    assert_eq!(snapshot_ids(&db), vec!["first"]);
+    assert_eq!(query(&db, "SELECT count(*) FROM conversations"), vec!["2"]);
+    assert_eq!(query(&db, "SELECT CAST(taken_at AS VARCHAR) FROM deskql.snapshots"), vec!["2025-04-01 00:00:00"]);
+    deskql(&db).args(["snapshots"]).assert().success().stdout(predicate::str::contains("first"));
+}
+
+#[test]
+fn missing_mandatory_table_is_refused() {
+    ingest_bad(Snapshot::minimal().without("threads"), &["threads: missing mandatory table", "threads.parquet"]);
+}
+
+#[test]
+fn missing_column_names_file_column_and_expected_type() {
+    let conversations = fixture::CONVERSATIONS.replace("SELECT 1::BIGINT AS account_id, *", "SELECT 1::BIGINT AS account_id, * EXCLUDE (channel)");
+    ingest_bad(Snapshot::minimal().with("conversations", &conversations), &["conversations.channel: missing column", "conversations.parquet", "expected channel (a string"]);
+}
+
+#[test]
+fn wrong_type_is_refused() {
+    let threads = fixture::THREADS.replace("SELECT 1::BIGINT AS account_id, *", "SELECT 1::BIGINT AS account_id, * REPLACE (created_at IS NULL AS created_at)");
+    ingest_bad(Snapshot::minimal().with("threads", &threads), &["threads.created_at: wrong type", "found Boolean", "expected a timestamp"]);
+}
+
+#[test]
+fn uncastable_value_names_row_key_and_value() {
+    let customers = "SELECT 1 AS account_id, * FROM (VALUES ('1000', 'Carla', NULL, TIMESTAMP '2024-02-01'), ('10O1', 'Dan', NULL, TIMESTAMP '2024-02-01')) t(customer_id, name, email, created_at)";
+    ingest_bad(Snapshot::minimal().with("customers", customers), &["customers.customer_id: 1 value(s) cannot be read as BIGINT", "row 2 of", "\"10O1\""]);
+}
+
+#[test]
+fn null_in_key_column_is_refused() {
+    let inboxes = "SELECT 1::BIGINT AS account_id, * FROM (VALUES (10::BIGINT, 'Support', TIMESTAMP '2024-01-01'), (NULL, 'Sales', TIMESTAMP '2024-01-01')) t(inbox_id, name, created_at)";
+    ingest_bad(Snapshot::minimal().with("inboxes", inboxes), &["inboxes.inbox_id: 1 NULL(s) in key column", "row 2 of"]);
+}
+
+#[test]
+fn unknown_enum_value_is_refused_with_the_accepted_values() {
+    let conversations = fixture::CONVERSATIONS.replace("'chat'", "'sms'");
+    ingest_bad(Snapshot::minimal().with("conversations", &conversations), &["conversations.channel", "unknown values [sms]", "conversation_id=5001", "expected one of 'email', 'chat', 'phone'"]);
+}
+
+#[test]
+fn duplicate_primary_key_is_refused() {
+    let threads = fixture::THREADS.replace("(4, 5001,", "(3, 5001,");
+    ingest_bad(Snapshot::minimal().with("threads", &threads), &["threads: 1 duplicated primary key(s) (account_id, thread_id)", "thread_id=3", "rows [3, 4]"]);
+}
+
+#[test]
+fn unknown_time_zone_is_refused() {
+    let accounts = fixture::ACCOUNTS.replace("Europe/Paris", "Europe/Pariss");
+    ingest_bad(Snapshot::minimal().with("accounts", &accounts), &["accounts.timezone", "unknown time zone", "Europe/Pariss"]);
+}
+
+#[test]
+fn a_file_that_is_not_parquet_is_refused_by_name() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    let dir = Snapshot::minimal().write(&tmp.path().join("s"));
+    std::fs::write(dir.join("users.parquet"), b"user_id,name\n1,Ann\n").unwrap();
+    ingest(&db, &dir, &[]).code(INVALID).stderr(predicate::str::contains("users.parquet is not a readable Parquet file"));
+    assert!(query_snapshots_or_empty(&db).is_empty());
+}
+
+#[test]
+fn a_truncated_parquet_file_is_refused_by_name() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    let dir = Snapshot::minimal().write(&tmp.path().join("s"));
+    let path = dir.join("threads.parquet");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    ingest(&db, &dir, &[]).code(INVALID).stderr(predicate::str::contains("threads.parquet is not a readable Parquet file"));
+}
+
+fn query_snapshots_or_empty(db: &Path) -> Vec<String> {
+    if db.exists() { snapshot_ids(db) } else { Vec::new() }
+}
+
+#[test]
+fn orphan_references_are_warnings_with_counts() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    let threads = format!("{} UNION ALL SELECT 1, 9, 7777, 'note', 'user', 100, TIMESTAMP '2025-04-01', 'nochange', NULL", fixture::THREADS);
+    let dir = Snapshot::minimal().with("threads", &threads).write(&tmp.path().join("s"));
+    ingest(&db, &dir, &[]).success().stderr(predicate::str::contains("warning: threads.account_id,conversation_id: 1 row(s) refer to a missing conversations row (e.g. account_id=1, conversation_id=7777)"));
+}
+
+#[test]
+fn tz_aware_and_naive_timestamps_are_both_stored_as_utc() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    // 02:30+02:00 is 00:30 UTC.
+    let conversations = fixture::CONVERSATIONS.replace("TIMESTAMP '2025-03-30 00:30:00'", "TIMESTAMPTZ '2025-03-30 02:30:00+02:00'");
+    let dir = Snapshot::minimal().with("conversations", &conversations).write(&tmp.path().join("s"));
+    ingest(&db, &dir, &[]).success();
+    assert_eq!(query(&db, "SELECT CAST(created_at AS VARCHAR) FROM conversations WHERE conversation_id = 5000"), vec!["2025-03-30 00:30:00"]);
+    assert_eq!(query(&db, "SELECT typeof(created_at) FROM conversations LIMIT 1"), vec!["TIMESTAMP"]);
+}
+
+#[test]
+fn ingesting_identical_content_again_is_a_no_op() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    let dir = Snapshot::minimal().write(&tmp.path().join("s"));
+    ingest(&db, &dir, &[]).success();
+    let before = fingerprint(&db);
+    deskql(&db).args(["ingest", "--json"]).arg(&dir).assert().success().stdout(predicate::str::contains("\"status\": \"unchanged\""));
+    assert_eq!(fingerprint(&db), before);
+    assert_eq!(snapshot_ids(&db).len(), 1);
+}
+
+#[test]
+fn same_snapshot_id_with_other_content_needs_replace() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    let first = Snapshot::minimal().write(&tmp.path().join("a"));
+    let second = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
+    ingest(&db, &first, &["--snapshot", "day1"]).success();
+    ingest(&db, &second, &["--snapshot", "day1"]).code(CONFLICT).stderr(predicate::str::contains("exists with different content; pass --replace"));
+    assert_eq!(query(&db, "SELECT name FROM customers WHERE customer_id = 1001"), vec!["Dan"]);
+    ingest(&db, &second, &["--snapshot", "day1", "--replace"]).success();
+    assert_eq!(snapshot_ids(&db), vec!["day1"]);
+    assert_eq!(query(&db, "SELECT name FROM customers WHERE customer_id = 1001"), vec!["Daniel"]);
+    assert_eq!(query(&db, "SELECT count(*) FROM hist.customers"), vec!["2"], "the replaced version is gone, not kept as history");
+}
+
+#[test]
+fn full_mode_closes_absent_rows_and_incremental_keeps_them() {
+    let tmp = TempDir::new().unwrap();
+    let only_first = fixture::CONVERSATIONS.replace("SELECT 1::BIGINT AS account_id, *", "SELECT 1::BIGINT AS account_id, *") + " WHERE conversation_id = 5000";
+    let first = Snapshot::minimal().write(&tmp.path().join("a"));
+    let second = Snapshot::minimal().with("conversations", &only_first).write(&tmp.path().join("b"));
+    for (mode, expected) in [("full", "5000"), ("incremental", "5000,5001")] {
+        let db = tmp.path().join(format!("{mode}.duckdb"));
+        ingest(&db, &first, &["--snapshot", "s1"]).success();
+        ingest(&db, &second, &["--snapshot", "s2", "--mode", mode]).success();
+        assert_eq!(query(&db, "SELECT string_agg(conversation_id, ',' ORDER BY conversation_id) FROM conversations"), vec![expected], "{mode}");
+        assert_eq!(query(&db, "SELECT string_agg(conversation_id, ',' ORDER BY conversation_id) FROM conversations_at(1)"), vec!["5000,5001"], "{mode}");
+    }
+}
+
+#[test]
+fn as_of_queries_see_each_snapshot_and_unchanged_rows_are_stored_once() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    let first = Snapshot::minimal().write(&tmp.path().join("a"));
+    let closed = fixture::CONVERSATIONS.replace("'active', 'published', TIMESTAMP '2025-03-31 09:00:00', 'customer', 1001, NULL, NULL, NULL", "'closed', 'published', TIMESTAMP '2025-03-31 09:00:00', 'customer', 1001, 100, TIMESTAMP '2025-04-02 10:00:00', 100");
+    let second = Snapshot::minimal().with("conversations", &closed).write(&tmp.path().join("b"));
+    ingest(&db, &first, &["--snapshot", "s1"]).success();
+    deskql(&db).args(["ingest", "--json", "--snapshot", "s2"]).arg(&second).assert().success().stdout(predicate::str::contains("\"updated\": 1"));
+    assert_eq!(query(&db, "SELECT status FROM conversations_at(1) WHERE conversation_id = 5001"), vec!["active"]);
+    assert_eq!(query(&db, "SELECT status FROM conversations_at(2) WHERE conversation_id = 5001"), vec!["closed"]);
+    assert_eq!(query(&db, "SELECT status FROM conversations_at(NULL) WHERE conversation_id = 5001"), vec!["closed"]);
+    assert_eq!(query(&db, "SELECT count(*) FROM hist.conversations"), vec!["3"], "2 versions of 5001, 1 of the unchanged 5000");
+    assert_eq!(query(&db, "SELECT count(*) FROM hist.threads"), vec!["4"], "unchanged threads are not stored again");
+}
+
+#[test]
+fn dropping_a_snapshot_keeps_the_others_states() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    let names = ["'Dan'", "'Daniel'", "'Danny'"];
+    for (i, name) in names.iter().enumerate() {
+        let dir = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", name)).write(&tmp.path().join(format!("s{i}")));
+        ingest(&db, &dir, &["--snapshot", &format!("s{i}")]).success();
+    }
+    deskql(&db).args(["snapshots", "drop", "s1"]).assert().success();
+    assert_eq!(query(&db, "SELECT name FROM customers_at(1) WHERE customer_id = 1001"), vec!["Dan"]);
+    assert_eq!(query(&db, "SELECT name FROM customers_at(3) WHERE customer_id = 1001"), vec!["Danny"]);
+    deskql(&db).args(["snapshots", "prune", "--keep", "1"]).assert().success().stdout(predicate::str::contains("pruned 1 snapshot(s), kept 1"));
+    assert_eq!(snapshot_ids(&db), vec!["s2"]);
+    assert_eq!(query(&db, "SELECT name FROM customers WHERE customer_id = 1001"), vec!["Danny"]);
+    assert_eq!(query(&db, "SELECT count(*) FROM hist.customers"), vec!["2"]);
+    deskql(&db).args(["snapshots", "drop", "nope"]).assert().failure().stderr(predicate::str::contains("no snapshot with id \"nope\"; known snapshots: s2"));
+}
+
+#[test]
+fn a_kill_during_ingest_leaves_the_database_as_before() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    ingest(&db, &Snapshot::minimal().write(&tmp.path().join("a")), &["--snapshot", "s1"]).success();
+    let before = fingerprint(&db);
+    let second = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deskql"))
+        .arg("--db").arg(&db).arg("ingest").arg(&second)
+        .env("DESKQL_TEST_PAUSE_BEFORE_COMMIT_MS", "60000")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the ingest has staged and applied everything and sits before COMMIT.
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    assert!(line.contains("pausing"), "{line}");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(fingerprint(&db), before);
+    assert_eq!(query(&db, "SELECT name FROM customers WHERE customer_id = 1001"), vec!["Dan"]);
+    // And the database is still writable afterwards.
+    ingest(&db, &second, &["--snapshot", "s2"]).success();
+}
+
+#[test]
+fn a_second_writer_waits_then_fails_clearly_or_succeeds_once_the_lock_is_free() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    ingest(&db, &Snapshot::minimal().write(&tmp.path().join("a")), &[]).success();
+    let second = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
+    let holder = duckdb::Connection::open(&db).unwrap();
+    ingest(&db, &second, &["--wait", "1"]).code(LOCKED).stderr(predicate::str::contains("is locked by another process").and(predicate::str::contains("--wait")));
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1500));
+        drop(holder);
+    });
+    ingest(&db, &second, &["--wait", "30"]).success();
+    release.join().unwrap();
+    assert_eq!(query(&db, "SELECT name FROM customers WHERE customer_id = 1001"), vec!["Daniel"]);
+}
+
+#[test]
+fn optional_tables_may_be_absent_and_part_folders_are_read() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    let dir = Snapshot::minimal().without("threads").write(&tmp.path().join("s"));
+    let parts = Snapshot { tables: vec![
+        ("part-0".into(), format!("SELECT * FROM ({}) WHERE thread_id <= 2", fixture::THREADS)),
+        ("part-1".into(), format!("SELECT * FROM ({}) WHERE thread_id > 2", fixture::THREADS)),
+    ] };
+    parts.write(&dir.join("threads"));
+    ingest(&db, &dir, &[]).success();
+    assert_eq!(query(&db, "SELECT count(*) FROM threads"), vec!["4"]);
+    assert_eq!(query(&db, "SELECT count(*) FROM ratings"), vec!["0"]);
+}
