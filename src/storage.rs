@@ -164,16 +164,24 @@ fn history_table_ddl(table: &Table) -> String {
     format!("CREATE TABLE IF NOT EXISTS hist.{} ({});", quote_ident(&table.name), columns.join(", "))
 }
 
-/// `main.<table>` (latest state) and `main.<table>_at(seq)` (state as of a
-/// snapshot sequence; NULL means latest).
+/// The session variable that pins every `main.<table>` view to a snapshot
+/// sequence (`SET VARIABLE deskql_snapshot = 3`); unset or NULL means latest.
+/// A variable rather than a rewritten view, so that pinning is per session and
+/// works read-only, from the REPL and from any other DuckDB client.
+pub const SNAPSHOT_VARIABLE: &str = "deskql_snapshot";
+
+/// `main.<table>_at(seq)` (state as of a snapshot sequence; NULL means latest)
+/// and `main.<table>` (that state for the pinned snapshot, see
+/// SNAPSHOT_VARIABLE). A version is visible at `seq` if it appeared at or
+/// before `seq` and was not replaced at or before `seq`.
 fn state_view_ddl(table: &Table) -> String {
     let name = quote_ident(&table.name);
     let at = quote_ident(&format!("{}_at", table.name));
     let cols = column_list(table);
     format!(
-        "CREATE OR REPLACE VIEW main.{name} AS SELECT {cols} FROM hist.{name} WHERE _to_seq IS NULL;\n\
-         CREATE OR REPLACE MACRO main.{at}(seq) AS TABLE SELECT {cols} FROM hist.{name} \
-         WHERE CASE WHEN seq IS NULL THEN _to_seq IS NULL ELSE _from_seq <= seq AND coalesce(_to_seq, 2147483647) > seq END;"
+        "CREATE OR REPLACE MACRO main.{at}(seq) AS TABLE SELECT {cols} FROM hist.{name} \
+         WHERE CASE WHEN seq IS NULL THEN _to_seq IS NULL ELSE _from_seq <= seq AND coalesce(_to_seq, 2147483647) > seq END;\n\
+         CREATE OR REPLACE VIEW main.{name} AS SELECT * FROM main.{at}(getvariable('{SNAPSHOT_VARIABLE}'));"
     )
 }
 

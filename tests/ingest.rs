@@ -96,7 +96,7 @@ fn unknown_enum_value_is_refused_with_the_accepted_values() {
 #[test]
 fn duplicate_primary_key_is_refused() {
     let threads = fixture::THREADS.replace("(4, 5001,", "(3, 5001,");
-    ingest_bad(Snapshot::minimal().with("threads", &threads), &["threads: 1 duplicated primary key(s) (account_id, thread_id)", "thread_id=3", "rows [3, 4]"]);
+    ingest_bad(Snapshot::minimal().with("threads", &threads), &["threads: 1 duplicated primary key(s) (account_id, thread_id)", "thread_id=3", "at rows 3, 4;"]);
 }
 
 #[test]

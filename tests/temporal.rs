@@ -14,7 +14,13 @@ use tempfile::TempDir;
 /// one of three names, so rows appear, vanish, change and change back.
 fn random_customers(rng: &mut ChaCha8Rng) -> Vec<(i64, &'static str)> {
     let names = ["Ann", "Bea", "Cy"];
-    (1..=12).filter(|_| rng.random_bool(0.8)).map(|id| (id, names[rng.random_range(0..3)])).collect()
+    let mut rows = Vec::new();
+    for id in 1..=12 {
+        if rng.random_bool(0.8) {
+            rows.push((id, names[rng.random_range(0..3)]));
+        }
+    }
+    rows
 }
 
 fn customers_select(rows: &[(i64, &str)]) -> String {

@@ -193,6 +193,11 @@ pub fn type_is_compatible(arrow: &DataType, sql_type: &str) -> bool {
         Dictionary(_, value) => value.as_ref(),
         other => other,
     };
+    // A column written with no type at all (every value NULL, e.g. pandas
+    // `None` columns) fits any contract type.
+    if matches!(arrow, Null) {
+        return true;
+    }
     let is_text = matches!(arrow, Utf8 | LargeUtf8 | Utf8View);
     let is_integer = matches!(arrow, Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64);
     match sql_type {
@@ -216,7 +221,7 @@ pub fn type_is_exact(arrow: &DataType, sql_type: &str) -> bool {
     matches!(
         (arrow, sql_type),
         (Int64, "BIGINT") | (Int32 | Int16 | Int8 | UInt8 | UInt16 | UInt32, "BIGINT") | (Int32 | Int16 | Int8 | UInt8 | UInt16, "INTEGER")
-            | (Utf8 | LargeUtf8 | Utf8View, "VARCHAR") | (Boolean, "BOOLEAN") | (Timestamp(_, _), "TIMESTAMP") | (Date32, "DATE")
+            | (Utf8 | LargeUtf8 | Utf8View, "VARCHAR") | (Boolean, "BOOLEAN") | (Timestamp(_, _), "TIMESTAMP") | (Date32, "DATE") | (Null, _)
     )
 }
 

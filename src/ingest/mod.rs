@@ -196,12 +196,15 @@ fn stage_validate_apply(
 ) -> Result<Summary> {
     let contract = Contract::get();
     let mut staged = Vec::new();
+    let mut unreadable = Vec::new();
     for table in &contract.tables {
         match found.tables.get(&table.name) {
             Some(files) => {
                 if stage::stage_table(conn, table, files, problems)? {
                     stage::check_rows(conn, table, files, problems)?;
                     staged.push(table.name.clone());
+                } else {
+                    unreadable.push(table.name.clone());
                 }
             }
             None if args.mode == Mode::Full => stage::stage_empty(conn, table)?,
@@ -211,7 +214,16 @@ fn stage_validate_apply(
     let incremental = args.mode == Mode::Incremental;
     for name in &staged {
         let table = contract.table(name).expect("staged tables come from the contract");
-        stage::check_references(conn, table, incremental, &|t| staged.iter().any(|s| s == t), problems)?;
+        let target_state = |t: &str| {
+            if unreadable.iter().any(|u| u == t) {
+                stage::Target::Unreadable
+            } else if staged.iter().any(|s| s == t) {
+                stage::Target::Staged
+            } else {
+                stage::Target::NotInSnapshot
+            }
+        };
+        stage::check_references(conn, table, incremental, &target_state, problems)?;
     }
     if problems.has_errors() {
         return Err(InvalidSnapshot { dir: args.dir.clone(), problems: problems.items.clone() }.into());

@@ -272,10 +272,7 @@ fn check_duplicates(conn: &Connection, table: &Table, files: &TableFiles, proble
     if let Some(row) = rows.next()? {
         let count: i64 = row.get(0)?;
         let key: String = row.get(1)?;
-        let at: String = {
-            let value: duckdb::types::Value = row.get(2)?;
-            format!("{value:?}")
-        };
+        let at: String = row.get(2)?;
         problems.error(
             &table.name,
             None,
@@ -289,14 +286,26 @@ fn check_duplicates(conn: &Connection, table: &Table, files: &TableFiles, proble
     Ok(())
 }
 
+/// What the snapshot being ingested holds for a referenced table.
+pub enum Target {
+    Staged,
+    /// In the snapshot but refused (an error is already reported): its rows
+    /// are unknown, so references to it cannot be checked.
+    Unreadable,
+    NotInSnapshot,
+}
+
 /// Orphan references are warnings: live exports are rarely perfectly
 /// consistent, and refusing them would stop every cron run.
-pub fn check_references(conn: &Connection, table: &Table, incremental: bool, staged: &dyn Fn(&str) -> bool, problems: &mut Problems) -> Result<()> {
+pub fn check_references(conn: &Connection, table: &Table, incremental: bool, target_state: &dyn Fn(&str) -> Target, problems: &mut Problems) -> Result<()> {
     let contract = Contract::get();
     for reference in &table.references {
         let Some(target) = contract.table(&reference.table) else { continue };
-        let target_sql = reference_target(target, incremental, staged(&target.name));
-        let Some(target_sql) = target_sql else { continue };
+        let target_sql = match target_state(&target.name) {
+            Target::Unreadable => continue,
+            Target::Staged => reference_target(target, incremental, true),
+            Target::NotInSnapshot => reference_target(target, incremental, false),
+        };
         let matches: Vec<String> = reference.columns.iter().map(|c| format!("t.{0} = s.{0}", quote_ident(c))).collect();
         let not_null: Vec<String> = reference.columns.iter().map(|c| format!("s.{} IS NOT NULL", quote_ident(c))).collect();
         let sample: Vec<String> = reference.columns.iter().map(|c| format!("'{c}=' || CAST(s.{} AS VARCHAR)", quote_ident(c))).collect();
@@ -322,14 +331,14 @@ pub fn check_references(conn: &Connection, table: &Table, incremental: bool, sta
     Ok(())
 }
 
-fn reference_target(target: &Table, incremental: bool, target_staged: bool) -> Option<String> {
+fn reference_target(target: &Table, incremental: bool, target_staged: bool) -> String {
     let stage = format!("SELECT {} FROM {}", crate::storage::column_list(target), stage_name(&target.name));
     let current = format!("SELECT {} FROM main.{}", crate::storage::column_list(target), quote_ident(&target.name));
     // In full mode every contract table has a staging table (an empty one for
     // an absent optional table), which is the whole truth of the snapshot.
     match (incremental, target_staged) {
-        (false, _) => Some(stage),
-        (true, true) => Some(format!("{stage} UNION ALL {current}")),
-        (true, false) => Some(current),
+        (false, _) => stage,
+        (true, true) => format!("{stage} UNION ALL {current}"),
+        (true, false) => current,
     }
 }
