@@ -139,7 +139,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Thread {
     pub at: i64,
     pub kind: ThreadType,
@@ -671,4 +671,59 @@ impl Life<'_> {
 pub fn sub_row_id(conversation_id: i64, position: usize) -> i64 {
     debug_assert!(position < MAX_SUB_ROWS);
     conversation_id * 100 + position as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::clock::{WINDOW_START, as_of};
+
+    fn lives(streams: &Streams, revision: u32, count: u64) -> Vec<Conversation> {
+        let account = Account::build(streams, 0, count, revision).unwrap();
+        let life = Life { account: &account, streams, change_rate: 0.2 };
+        let arrivals = account.base_arrivals();
+        (0..count)
+            .map(|i| {
+                let mut conv = Conversation::default();
+                life.simulate(&mut conv, i + 1, &arrivals, i, count, WINDOW_START, revision);
+                conv
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_later_revision_only_appends_to_a_life() {
+        let streams = Streams::new(9);
+        let (base, later) = (lives(&streams, 0, 400), lives(&streams, 3, 400));
+        let mut grown = 0;
+        for (a, b) in base.iter().zip(&later) {
+            let shown = a.threads_before(as_of(0));
+            assert_eq!(b.threads_before(as_of(0)), shown, "conversation {}", a.number);
+            assert_eq!(a.threads[..shown], b.threads[..shown], "conversation {}", a.number);
+            assert_eq!(a.state_after(shown), b.state_after(shown));
+            grown += usize::from(b.threads_before(as_of(3)) > shown);
+        }
+        // A 20% weekly change rate over three weeks, plus natural continuations.
+        assert!(grown > 100 && grown < 300, "{grown} of 400 conversations grew");
+    }
+
+    #[test]
+    fn threads_are_ordered_and_record_only_status_changes() {
+        for conv in lives(&Streams::new(4), 2, 500) {
+            assert_eq!(conv.threads[0].at, conv.created_at);
+            assert!(conv.threads.windows(2).all(|w| w[0].at < w[1].at), "conversation {} out of order", conv.number);
+            let mut status = Status::NoChange;
+            for thread in &conv.threads {
+                assert_ne!(thread.status, status, "conversation {}: a thread re-set the current status", conv.number);
+                if thread.status != Status::NoChange {
+                    status = thread.status;
+                }
+            }
+            assert!(conv.threads.len() < MAX_THREADS);
+            for rating in &conv.ratings {
+                assert!(rating.at > conv.threads[rating.thread].at);
+                assert_eq!(conv.threads[rating.thread].actor, Actor::User);
+            }
+        }
+    }
 }
