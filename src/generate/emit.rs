@@ -187,18 +187,13 @@ pub fn account_rows(account: &Account, view: View, sinks: &mut Sinks) -> Result<
 pub fn customer_rows(account: &Account, streams: &Streams, view: View, sinks: &mut Sinks) -> Result<()> {
     let a = account.id;
     let domain = account.name.to_lowercase().replace(' ', "-");
-    let mut email = String::new();
     for index in 0..account.customers.count_at(view.as_of) {
         let mut rng = streams.rng(Domain::Customer, u64::from(account.index), index);
         let created_at = account.customers.created_at(index, &mut rng);
         let first = rng.pick(&names::FIRST_NAMES);
         let last = rng.pick(&names::LAST_NAMES);
         let id = account.customer_id(index);
-        email.clear();
-        email.push_str(&first.to_lowercase());
-        email.push('.');
-        email.push_str(&last.to_lowercase());
-        email.push_str(&format!("{}@{domain}.customers.example", index + 1));
+        let email = format!("{}.{}{}@{domain}.customers.example", first.to_lowercase(), last.to_lowercase(), index + 1);
         sinks.customers.row().id(a).id(id).text(&format!("{first} {last}")).text(&email).time(created_at).end()?;
         // Launches per day: most customers rarely, a few daily.
         let per_day = rng.lognormal(0.04, 1.0).min(3.0);
