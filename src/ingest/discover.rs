@@ -18,7 +18,6 @@ use super::problems::Problems;
 /// The Parquet files of one contract table, with their (common) Arrow schema.
 #[derive(Debug)]
 pub struct TableFiles {
-    pub table: String,
     pub files: Vec<PathBuf>,
     pub schema: Schema,
     pub rows: i64,
@@ -121,7 +120,7 @@ fn read_schemas(table: &str, files: Vec<PathBuf>, problems: &mut Problems) -> Op
         }
     }
     let schema = schema?;
-    ok.then(|| TableFiles { table: table.to_string(), files, schema, rows })
+    ok.then_some(TableFiles { files, schema, rows })
 }
 
 fn parquet_schema(file: &Path) -> Result<(Schema, i64)> {

@@ -23,6 +23,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use clap::{Args, ValueEnum};
 use duckdb::{Connection, params};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::{WaitArgs, exit};
@@ -171,7 +172,9 @@ pub fn ingest(db: &Path, args: &IngestArgs) -> Result<Summary> {
         Identity::Replace(seq) => Some(seq),
     };
     conn.execute_batch("BEGIN TRANSACTION")?;
-    let result = stage_validate_apply(&conn, args, &found, &mut problems, replacing, &id, taken_at);
+    let progress = progress_bar(args);
+    let result = stage_validate_apply(&conn, args, &found, &mut problems, replacing, &id, taken_at, &progress);
+    progress.finish_and_clear();
     match result {
         Ok(summary) => {
             pause_before_commit_for_tests();
@@ -185,6 +188,19 @@ pub fn ingest(db: &Path, args: &IngestArgs) -> Result<Summary> {
     }
 }
 
+/// A bar on stderr, counting tables staged then applied; only on a terminal
+/// (cron logs stay clean) and never with `--quiet` or `--json`.
+fn progress_bar(args: &IngestArgs) -> ProgressBar {
+    if args.quiet || args.json || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let steps = 2 * Contract::get().tables.len() as u64;
+    let bar = ProgressBar::new(steps);
+    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar
+}
+
+#[allow(clippy::too_many_arguments)]
 fn stage_validate_apply(
     conn: &Connection,
     args: &IngestArgs,
@@ -193,11 +209,14 @@ fn stage_validate_apply(
     replacing: Option<i32>,
     id: &str,
     taken_at: NaiveDateTime,
+    progress: &ProgressBar,
 ) -> Result<Summary> {
     let contract = Contract::get();
     let mut staged = Vec::new();
     let mut unreadable = Vec::new();
     for table in &contract.tables {
+        progress.set_message(format!("validating {}", table.name));
+        progress.inc(1);
         match found.tables.get(&table.name) {
             Some(files) => {
                 if stage::stage_table(conn, table, files, problems)? {
@@ -234,6 +253,8 @@ fn stage_validate_apply(
     let seq: i32 = conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM deskql.snapshots", [], |r| r.get(0))?;
     let mut tables = Vec::new();
     for table in &contract.tables {
+        progress.set_message(format!("applying {}", table.name));
+        progress.inc(1);
         let input = found.tables.get(&table.name);
         if input.is_none() && incremental {
             continue;
