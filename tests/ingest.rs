@@ -205,6 +205,15 @@ fn as_of_queries_see_each_snapshot_and_unchanged_rows_are_stored_once() {
     assert_eq!(query(&db, "SELECT status FROM conversations_at(1) WHERE conversation_id = 5001"), vec!["active"]);
     assert_eq!(query(&db, "SELECT status FROM conversations_at(2) WHERE conversation_id = 5001"), vec!["closed"]);
     assert_eq!(query(&db, "SELECT status FROM conversations_at(NULL) WHERE conversation_id = 5001"), vec!["closed"]);
+    assert_eq!(query(&db, "SELECT status FROM conversations WHERE conversation_id = 5001"), vec!["closed"], "the view defaults to the latest");
+    // Pinning the session pins every contract view.
+    let conn = duckdb::Connection::open(&db).unwrap();
+    let status = |conn: &duckdb::Connection| -> String { conn.query_row("SELECT status FROM conversations WHERE conversation_id = 5001", [], |r| r.get(0)).unwrap() };
+    conn.execute_batch("SET VARIABLE deskql_snapshot = 1").unwrap();
+    assert_eq!(status(&conn), "active");
+    conn.execute_batch("RESET VARIABLE deskql_snapshot").unwrap();
+    assert_eq!(status(&conn), "closed");
+    drop(conn);
     assert_eq!(query(&db, "SELECT count(*) FROM hist.conversations"), vec!["3"], "2 versions of 5001, 1 of the unchanged 5000");
     assert_eq!(query(&db, "SELECT count(*) FROM hist.threads"), vec!["4"], "unchanged threads are not stored again");
 }
