@@ -53,6 +53,14 @@ pub enum Command {
     Repl(crate::repl::ReplArgs),
     /// Run SQL statements and print the results.
     Sql(crate::repl::SqlArgs),
+    /// Install the metric library, or list, show and check its objects.
+    Views(crate::library::cli::ViewsArgs),
+    /// Print every metric with its definition (from the library's doc comments).
+    Metrics(crate::library::cli::MetricsArgs),
+    /// Run a named report (company, user, team, happiness, usage).
+    Report(crate::report::ReportArgs),
+    /// Measure ingest at scale against a plain DuckDB copy of the same files.
+    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -114,6 +122,10 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Some(Command::Demo(args)) => crate::snapshots::demo(&cli.db, &args.data),
         Some(Command::Repl(args)) => crate::repl::run_repl(&cli.db, &args),
         Some(Command::Sql(args)) => crate::repl::run_sql(&cli.db, &args),
+        Some(Command::Views(args)) => crate::library::cli::run_views(&cli.db, &args),
+        Some(Command::Metrics(args)) => crate::library::cli::run_metrics(&args),
+        Some(Command::Report(args)) => crate::report::run(&cli.db, &args),
+        Some(Command::Bench(args)) => crate::bench::run(&args),
         None => crate::repl::run_repl(&cli.db, &crate::repl::ReplArgs::default()),
     }
 }

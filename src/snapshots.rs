@@ -101,7 +101,7 @@ fn in_transaction(conn: &Connection, work: impl FnOnce() -> Result<()>) -> Resul
 pub fn list(conn: &Connection) -> Result<Vec<SnapshotRow>> {
     let mut stmt = conn.prepare(
         "SELECT seq, id, strftime(taken_at, '%Y-%m-%dT%H:%M:%SZ'), strftime(ingested_at, '%Y-%m-%dT%H:%M:%SZ'), mode, input_rows, content_hash, source, tool_version \
-         FROM deskql.snapshots ORDER BY seq",
+         FROM deskql_meta.snapshots ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(SnapshotRow {
@@ -147,7 +147,7 @@ fn print_list(rows: &[SnapshotRow], json: bool) -> Result<()> {
 }
 
 pub fn seq_of(conn: &Connection, id: &str) -> Result<i32> {
-    match conn.query_row("SELECT seq FROM deskql.snapshots WHERE id = ?", [id], |r| r.get(0)) {
+    match conn.query_row("SELECT seq FROM deskql_meta.snapshots WHERE id = ?", [id], |r| r.get(0)) {
         Ok(seq) => Ok(seq),
         Err(duckdb::Error::QueryReturnedNoRows) => {
             let known: Vec<String> = list(conn)?.into_iter().map(|s| s.id).collect();
@@ -162,15 +162,15 @@ const DROP_SNAPSHOT_SQL: &str = include_str!("../sql/schema/drop_snapshot.sql");
 /// Remove one snapshot from every history table and from the catalog. The
 /// caller holds the transaction.
 pub fn drop_seq(conn: &Connection, seq: i32) -> Result<()> {
-    let next: Option<i32> = conn.query_row("SELECT min(seq) FROM deskql.snapshots WHERE seq > ?", [seq], |r| r.get(0))?;
+    let next: Option<i32> = conn.query_row("SELECT min(seq) FROM deskql_meta.snapshots WHERE seq > ?", [seq], |r| r.get(0))?;
     for table in &Contract::get().tables {
         let sql = DROP_SNAPSHOT_SQL.replace("{{table}}", &quote_ident(&table.name));
         for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty() && !s.lines().all(|l| l.trim_start().starts_with("--"))) {
             conn.execute(statement, params![seq, next])?;
         }
     }
-    conn.execute("DELETE FROM deskql.snapshot_tables WHERE seq = ?", [seq])?;
-    conn.execute("DELETE FROM deskql.snapshots WHERE seq = ?", [seq])?;
+    conn.execute("DELETE FROM deskql_meta.snapshot_tables WHERE seq = ?", [seq])?;
+    conn.execute("DELETE FROM deskql_meta.snapshots WHERE seq = ?", [seq])?;
     Ok(())
 }
 
@@ -230,10 +230,23 @@ pub fn demo(db: &Path, data: &Path) -> Result<u8> {
     println!();
     print_list(&list(&conn)?, false)?;
     print_demo_summary(&conn)?;
+    print_demo_report(&conn)?;
     if std::io::stdout().is_terminal() {
-        println!("\nNext: `deskql --db {} repl` to explore, `deskql snapshots`, `deskql contract`.", db.display());
+        println!(
+            "\nNext: `deskql --db {0} repl` to explore, `deskql --db {0} report user --account 1 --user 100002 --month 2026-10`, `deskql metrics`.",
+            db.display()
+        );
     }
     Ok(exit::OK)
+}
+
+/// The Company report of the first sample account for the last full month
+/// before the sample's as-of, as `deskql report` prints it.
+fn print_demo_report(conn: &Connection) -> Result<()> {
+    let words = ["company", "--account", "1", "--month", "2026-10", "--compare"];
+    println!("\n$ deskql report {}\n", words.join(" "));
+    let parsed = <crate::report::ReplReport as clap::Parser>::try_parse_from(words)?;
+    crate::report::run_with_connection(conn, &parsed.args, &mut std::io::stdout().lock())
 }
 
 const DEMO_SUMMARY_SQL: &str = include_str!("../sql/schema/demo_summary.sql");

@@ -9,8 +9,8 @@
 //!   and `_hash` (a hash of the non-key columns, to detect changes cheaply).
 //! - `main.<table>`: a view of the latest state; `main.<table>_at(seq)`: a table
 //!   macro giving the state as of snapshot sequence `seq` (NULL = latest).
-//! - `deskql.snapshots`: one row per ingested snapshot.
-//! - `deskql.tz_offsets`: UTC offsets of every IANA zone, written by the tool
+//! - `deskql_meta.snapshots`: one row per ingested snapshot.
+//! - `deskql_meta.tz_offsets`: UTC offsets of every IANA zone, written by the tool
 //!   (the bundled DuckDB has no ICU), see `timezones.rs`.
 
 use std::path::Path;
@@ -22,7 +22,7 @@ use duckdb::{AccessMode, Config, Connection};
 
 use crate::contract::{Contract, Table, quote_ident};
 
-/// Version of the storage layout, recorded in `deskql.meta`.
+/// Version of the storage layout, recorded in `deskql_meta.meta`.
 pub const STORAGE_VERSION: i64 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,10 +59,24 @@ fn config(access: Access) -> Result<Config> {
         Access::ReadWrite { .. } => AccessMode::ReadWrite,
     };
     // The tool must never reach the network: no extension auto-install or autoload.
-    Ok(Config::default()
+    let config = Config::default()
         .access_mode(mode)?
         .enable_autoload_extension(false)?
-        .with("autoinstall_known_extensions", "false")?)
+        .with("autoinstall_known_extensions", "false")?;
+    // DuckDB's default limit is 80% of RAM; a cron host may want less (DuckDB
+    // then spills to `<db>.tmp/` rather than failing).
+    match std::env::var(MEMORY_LIMIT_VARIABLE) {
+        Ok(limit) if !limit.is_empty() => Ok(config.max_memory(&limit).with_context(|| format!("{MEMORY_LIMIT_VARIABLE}={limit:?} is not a memory size such as 3GB"))?),
+        _ => Ok(config),
+    }
+}
+
+/// Environment variable holding DuckDB's memory limit (e.g. `3GB`).
+pub const MEMORY_LIMIT_VARIABLE: &str = "DESKQL_MEMORY_LIMIT";
+
+/// The bundled DuckDB's version, e.g. `v1.5.0`.
+pub fn duckdb_version_text() -> String {
+    Connection::open_in_memory().and_then(|c| c.query_row("SELECT version()", [], |r| r.get(0))).unwrap_or_default()
 }
 
 fn is_lock_error(message: &str) -> bool {
@@ -72,6 +86,7 @@ fn is_lock_error(message: &str) -> bool {
 /// Open the database file. Read-write access creates the file and the schema
 /// if needed and waits (bounded) for another writer to finish.
 pub fn open(path: &Path, access: Access) -> Result<Connection> {
+    check_file_name(path)?;
     if access == Access::ReadOnly && !path.exists() {
         bail!(
             "database {} does not exist; create it with `deskql ingest DIR` (or `deskql demo`)",
@@ -87,6 +102,9 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
             Ok(conn) => {
                 if matches!(access, Access::ReadWrite { .. }) {
                     ensure_schema(&conn).with_context(|| format!("preparing database {}", path.display()))?;
+                    // A new database gets the newest metric library; upgrades
+                    // are `deskql views install`'s explicit decision.
+                    crate::library::install::ensure_installed(&conn).with_context(|| format!("installing the metric library in {}", path.display()))?;
                 }
                 return Ok(conn);
             }
@@ -103,6 +121,22 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
     }
 }
 
+/// Schemas deskql creates. DuckDB names a database after its file (its
+/// catalog), so a file named like one of them makes `metrics.x` ambiguous.
+const SCHEMAS: &[&str] = &["deskql_meta", "hist", "metrics", "main", "temp", "system"];
+
+fn check_file_name(path: &Path) -> Result<()> {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+    if SCHEMAS.contains(&stem.as_str()) || stem.starts_with("metrics_") {
+        bail!(
+            "database file {}: DuckDB names a database after its file, and {stem:?} is also the name of a schema deskql uses, \
+             so queries would be ambiguous; choose another file name, e.g. desk.duckdb",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// An in-memory database with the full schema, for tests and one-off checks.
 pub fn open_in_memory() -> Result<Connection> {
     let conn = Connection::open_in_memory_with_flags(config(Access::ReadWrite { wait: Duration::ZERO })?)?;
@@ -117,12 +151,12 @@ const BASE_SCHEMA_SQL: &str = include_str!("../sql/schema/base.sql");
 /// read-write open; a newer contract column is added with ALTER TABLE.
 pub fn ensure_schema(conn: &Connection) -> Result<()> {
     let exists: bool = conn.query_row(
-        "SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'deskql' AND table_name = 'meta'",
+        "SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'deskql_meta' AND table_name = 'meta'",
         [],
         |r| r.get(0),
     )?;
     if exists {
-        let version: i64 = conn.query_row("SELECT storage_version FROM deskql.meta", [], |r| r.get(0))?;
+        let version: i64 = conn.query_row("SELECT storage_version FROM deskql_meta.meta", [], |r| r.get(0))?;
         if version > STORAGE_VERSION {
             bail!("this database was written by a newer deskql (storage version {version}; this binary knows {STORAGE_VERSION})");
         }
@@ -131,7 +165,7 @@ pub fn ensure_schema(conn: &Connection) -> Result<()> {
     let result = (|| -> Result<()> {
         conn.execute_batch(BASE_SCHEMA_SQL)?;
         if !exists {
-            conn.execute("INSERT INTO deskql.meta VALUES (?, ?)", duckdb::params![STORAGE_VERSION, env!("CARGO_PKG_VERSION")])?;
+            conn.execute("INSERT INTO deskql_meta.meta VALUES (?, ?)", duckdb::params![STORAGE_VERSION, env!("CARGO_PKG_VERSION")])?;
         }
         for table in &Contract::get().tables {
             conn.execute_batch(&history_table_ddl(table))?;

@@ -1,5 +1,5 @@
 //! Local time without ICU: deskql writes every IANA zone's UTC offsets, from
-//! chrono-tz, into `deskql.tz_offsets`, and views convert with a range join.
+//! chrono-tz, into `deskql_meta.tz_offsets`, and views convert with a range join.
 //! Any DuckDB client can then read local times with plain SQL.
 
 use anyhow::Result;
@@ -86,15 +86,15 @@ fn first_change(tz: Tz, lo: DateTime<Utc>, hi: DateTime<Utc>, before: (i32, &str
     DateTime::from_timestamp(hi, 0).expect("within the coverage window")
 }
 
-/// Fill `deskql.tz_offsets` once per database (and again if chrono-tz's data
+/// Fill `deskql_meta.tz_offsets` once per database (and again if chrono-tz's data
 /// changed, which a new deskql release may bring).
 pub fn ensure_offsets(conn: &Connection) -> Result<()> {
-    let present: i64 = conn.query_row("SELECT count(DISTINCT tz) FROM deskql.tz_offsets", [], |r| r.get(0))?;
+    let present: i64 = conn.query_row("SELECT count(DISTINCT tz) FROM deskql_meta.tz_offsets", [], |r| r.get(0))?;
     if present as usize == TZ_VARIANTS.len() {
         return Ok(());
     }
-    conn.execute_batch("DELETE FROM deskql.tz_offsets")?;
-    let mut appender = conn.appender_to_db("tz_offsets", "deskql")?;
+    conn.execute_batch("DELETE FROM deskql_meta.tz_offsets")?;
+    let mut appender = conn.appender_to_db("tz_offsets", "deskql_meta")?;
     for tz in TZ_VARIANTS {
         let rows = intervals(tz);
         let last = rows.len() - 1;

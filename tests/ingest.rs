@@ -19,12 +19,12 @@ fn ingest(db: &Path, dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
 }
 
 fn snapshot_ids(db: &Path) -> Vec<String> {
-    query(db, "SELECT id FROM deskql.snapshots ORDER BY seq")
+    query(db, "SELECT id FROM deskql_meta.snapshots ORDER BY seq")
 }
 
 /// The whole database state that an ingest could touch, as text.
 fn fingerprint(db: &Path) -> Vec<String> {
-    let mut all = query(db, "SELECT seq || ' ' || id || ' ' || content_hash FROM deskql.snapshots ORDER BY seq");
+    let mut all = query(db, "SELECT seq || ' ' || id || ' ' || content_hash FROM deskql_meta.snapshots ORDER BY seq");
     for table in ["accounts", "conversations", "threads", "customers"] {
         all.extend(query(db, &format!("SELECT '{table} ' || count(*) || ' ' || coalesce(sum(hash(_from_seq, _to_seq, _hash)), 0) FROM hist.{table}")));
     }
@@ -54,7 +54,7 @@ fn a_valid_snapshot_is_ingested_and_listed() {
     );
     assert_eq!(snapshot_ids(&db), vec!["first"]);
     assert_eq!(query(&db, "SELECT count(*) FROM conversations"), vec!["2"]);
-    assert_eq!(query(&db, "SELECT CAST(taken_at AS VARCHAR) FROM deskql.snapshots"), vec!["2025-04-01 00:00:00"]);
+    assert_eq!(query(&db, "SELECT CAST(taken_at AS VARCHAR) FROM deskql_meta.snapshots"), vec!["2025-04-01 00:00:00"]);
     deskql(&db).args(["snapshots"]).assert().success().stdout(predicate::str::contains("first"));
 }
 

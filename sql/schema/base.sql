@@ -1,18 +1,18 @@
 -- deskql internal schema. Every statement is idempotent: it runs on each
 -- read-write open of the database.
 
-CREATE SCHEMA IF NOT EXISTS deskql;
+CREATE SCHEMA IF NOT EXISTS deskql_meta;
 CREATE SCHEMA IF NOT EXISTS hist;
 
 -- Storage layout version and the tool version that created the file.
-CREATE TABLE IF NOT EXISTS deskql.meta (
+CREATE TABLE IF NOT EXISTS deskql_meta.meta (
     storage_version BIGINT NOT NULL,
     created_by VARCHAR NOT NULL
 );
 
 -- One row per ingested snapshot. `seq` orders snapshots; row versions in
 -- hist.* refer to it through _from_seq / _to_seq.
-CREATE TABLE IF NOT EXISTS deskql.snapshots (
+CREATE TABLE IF NOT EXISTS deskql_meta.snapshots (
     seq INTEGER PRIMARY KEY,
     id VARCHAR NOT NULL UNIQUE,          -- user label (--snapshot) or derived from the content hash
     taken_at TIMESTAMP NOT NULL,         -- UTC; --as-of, else the newest input file's mtime
@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS deskql.snapshots (
 );
 
 -- Per snapshot and table: rows in the input and the row versions it changed.
-CREATE TABLE IF NOT EXISTS deskql.snapshot_tables (
+CREATE TABLE IF NOT EXISTS deskql_meta.snapshot_tables (
     seq INTEGER NOT NULL,
     table_name VARCHAR NOT NULL,
     input_rows BIGINT,                   -- NULL: the table was not in the input
@@ -39,10 +39,33 @@ CREATE TABLE IF NOT EXISTS deskql.snapshot_tables (
 -- from chrono-tz because the bundled DuckDB has no ICU. Local time of a UTC
 -- instant ts in zone z: ts + to_seconds(offset_seconds) for the row with
 -- tz = z AND ts >= utc_from AND ts < utc_to.
-CREATE TABLE IF NOT EXISTS deskql.tz_offsets (
+CREATE TABLE IF NOT EXISTS deskql_meta.tz_offsets (
     tz VARCHAR NOT NULL,
     utc_from TIMESTAMP NOT NULL,
     utc_to TIMESTAMP NOT NULL,
     offset_seconds INTEGER NOT NULL,
     abbreviation VARCHAR NOT NULL
+);
+
+-- Installed metric library versions, one row per schema: `metrics` (the
+-- current one, `deskql views install`) and side-by-side schemas of older
+-- versions (`metrics_1_0_0`, installed for audits).
+CREATE TABLE IF NOT EXISTS deskql_meta.library (
+    schema_name VARCHAR PRIMARY KEY,
+    version VARCHAR NOT NULL,
+    sql_sha256 VARCHAR NOT NULL,         -- SHA-256 of the version's manifest and files
+    installed_at TIMESTAMP NOT NULL,     -- UTC
+    tool_version VARCHAR NOT NULL
+);
+
+-- Every object of an installed library version, with the SHA-256 of its SQL.
+CREATE TABLE IF NOT EXISTS deskql_meta.library_objects (
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,               -- macro, table macro, view
+    sha256 VARCHAR NOT NULL,
+    file VARCHAR NOT NULL,
+    line INTEGER NOT NULL,
+    doc VARCHAR NOT NULL,
+    PRIMARY KEY (schema_name, name)
 );

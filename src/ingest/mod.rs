@@ -14,7 +14,7 @@ mod apply;
 mod discover;
 mod problems;
 mod stage;
-mod template;
+pub(crate) mod template;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -250,7 +250,7 @@ fn stage_validate_apply(
     if let Some(seq) = replacing {
         crate::snapshots::drop_seq(conn, seq)?;
     }
-    let seq: i32 = conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM deskql.snapshots", [], |r| r.get(0))?;
+    let seq: i32 = conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM deskql_meta.snapshots", [], |r| r.get(0))?;
     let mut tables = Vec::new();
     for table in &contract.tables {
         progress.set_message(format!("applying {}", table.name));
@@ -300,10 +300,10 @@ fn record_snapshot(
     let input_rows: i64 = found.tables.values().map(|t| t.rows).sum();
     let source = std::fs::canonicalize(&args.dir).unwrap_or_else(|_| args.dir.clone()).display().to_string();
     conn.execute(
-        "INSERT INTO deskql.snapshots VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
+        "INSERT INTO deskql_meta.snapshots VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
         params![seq, id, taken_at, source, found.content_hash, args.mode.as_str(), input_rows, env!("CARGO_PKG_VERSION")],
     )?;
-    let mut appender = conn.appender_to_db("snapshot_tables", "deskql")?;
+    let mut appender = conn.appender_to_db("snapshot_tables", "deskql_meta")?;
     for t in tables {
         appender.append_row(params![seq, t.table, t.input_rows, t.changes.inserted, t.changes.updated, t.changes.deleted])?;
     }
@@ -322,11 +322,11 @@ enum Identity {
 /// so history keeps its order).
 fn decide_identity(conn: &Connection, id: &str, content_hash: &str, args: &IngestArgs) -> Result<Identity> {
     let existing: Option<(i32, String)> = conn
-        .query_row("SELECT seq, content_hash FROM deskql.snapshots WHERE id = ?", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT seq, content_hash FROM deskql_meta.snapshots WHERE id = ?", [id], |r| Ok((r.get(0)?, r.get(1)?)))
         .map(Some)
         .or_else(|e| if matches!(e, duckdb::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?;
     let latest: Option<(i32, String, String)> = conn
-        .query_row("SELECT seq, id, content_hash FROM deskql.snapshots ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row("SELECT seq, id, content_hash FROM deskql_meta.snapshots ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .map(Some)
         .or_else(|e| if matches!(e, duckdb::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?;
     if let Some((seq, hash)) = existing {

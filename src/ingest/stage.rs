@@ -247,7 +247,7 @@ fn check_format(conn: &Connection, table: &Table, files: &TableFiles, column: &C
         return Ok(());
     }
     let name = quote_ident(&column.name);
-    let condition = format!("{name} IS NOT NULL AND {name} NOT IN (SELECT tz FROM deskql.tz_offsets)");
+    let condition = format!("{name} IS NOT NULL AND {name} NOT IN (SELECT tz FROM deskql_meta.tz_offsets)");
     if let Some(v) = first_violation(conn, table, &name, &condition)? {
         problems.error(
             &table.name,

@@ -1,0 +1,232 @@
+//! `deskql views ...` and `deskql metrics`: installing the library and
+//! reading its catalogue.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use super::install::{self, Target};
+use super::{Library, SCHEMA, Version};
+use crate::cli::{WaitArgs, exit};
+use crate::storage::{self, Access};
+
+#[derive(Args, Debug)]
+pub struct ViewsArgs {
+    #[command(subcommand)]
+    pub action: ViewsAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ViewsAction {
+    /// Install the metric library (default: the newest version this deskql embeds).
+    Install {
+        /// Library version to install, e.g. 1.0.0.
+        #[arg(long)]
+        version: Option<String>,
+        /// Replace a newer installed version with an older one.
+        #[arg(long)]
+        allow_downgrade: bool,
+        /// Install into the version's own schema (metrics_1_0_0), next to the current one.
+        #[arg(long)]
+        side_by_side: bool,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// List the objects (views, macros) of the installed library with their docs.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one object's documentation and SQL.
+    Show {
+        /// Object name, e.g. fact_conversations or company.
+        name: String,
+        /// Library version (default: the installed one, else the newest embedded).
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Installed and embedded library versions.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct MetricsArgs {
+    /// Only this report's metrics.
+    #[arg(long, value_enum)]
+    pub report: Option<CatalogueReport>,
+    /// Library version (default: the newest embedded one).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print Markdown tables (one per report), as in README.md.
+    #[arg(long, conflicts_with = "json")]
+    pub markdown: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CatalogueReport {
+    Company,
+    User,
+    Happiness,
+    Usage,
+}
+
+impl CatalogueReport {
+    fn name(self) -> &'static str {
+        match self {
+            CatalogueReport::Company => "company",
+            CatalogueReport::User => "user",
+            CatalogueReport::Happiness => "happiness",
+            CatalogueReport::Usage => "usage",
+        }
+    }
+}
+
+pub fn run_views(db: &Path, args: &ViewsArgs) -> Result<u8> {
+    match &args.action {
+        ViewsAction::Install { version, allow_downgrade, side_by_side, wait } => {
+            let library = chosen(version.as_deref())?;
+            let conn = storage::open(db, wait.access())?;
+            let target = if *side_by_side { Target::SideBySide } else { Target::Current { allow_downgrade: *allow_downgrade } };
+            println!("{}", install::install(&conn, library, target)?.message());
+        }
+        ViewsAction::List { json } => {
+            let conn = storage::open(db, Access::ReadOnly)?;
+            let library = installed_library(&conn)?;
+            print_objects(library, *json)?;
+        }
+        ViewsAction::Show { name, version } => {
+            let library = match version {
+                Some(v) => super::find(Version::parse(v)?)?,
+                None if db.exists() => installed_library(&storage::open(db, Access::ReadOnly)?)?,
+                None => super::latest(),
+            };
+            let object = library.docs.object(name).with_context(|| format!("library {} has no object named {name:?}; see `deskql views list`", library.version))?;
+            println!("-- {SCHEMA}.{} ({}, library {}, {}:{})\n-- sha256 {}\n", object.name, object.kind, library.version, object.file, object.line, object.sha256);
+            println!("{}\n\n{};", object.doc, object.sql);
+        }
+        ViewsAction::Status { json } => print_status(db, *json)?,
+    }
+    Ok(exit::OK)
+}
+
+fn chosen(version: Option<&str>) -> Result<&'static Library> {
+    match version {
+        Some(v) => super::find(Version::parse(v)?),
+        None => Ok(super::latest()),
+    }
+}
+
+/// The embedded library matching the version installed in `metrics`.
+pub fn installed_library(conn: &duckdb::Connection) -> Result<&'static Library> {
+    let installed = install::installed_in(conn, SCHEMA)?.context("no metric library is installed: run `deskql views install`")?;
+    super::find(Version::parse(&installed.version)?)
+}
+
+fn print_objects(library: &Library, json: bool) -> Result<()> {
+    if json {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            name: String,
+            kind: &'a str,
+            doc: &'a str,
+            sha256: &'a str,
+        }
+        let rows: Vec<Row> = library
+            .docs
+            .objects
+            .iter()
+            .map(|o| Row { name: format!("{SCHEMA}.{}", o.name), kind: &o.kind, doc: &o.doc, sha256: &o.sha256 })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "version": library.version.to_string(), "objects": rows }))?);
+        return Ok(());
+    }
+    println!("metric library {} ({} objects)\n", library.version, library.docs.objects.len());
+    let mut table = text_table(&["object", "kind", "what it is"]);
+    for o in &library.docs.objects {
+        table.add_row(vec![format!("{SCHEMA}.{}", o.name), o.kind.clone(), o.doc.clone()]);
+    }
+    println!("{table}");
+    Ok(())
+}
+
+fn print_status(db: &Path, json: bool) -> Result<()> {
+    let installed = if db.exists() { install::installed(&storage::open(db, Access::ReadOnly)?)? } else { Vec::new() };
+    let embedded: Vec<serde_json::Value> = super::all()
+        .iter()
+        .map(|l| serde_json::json!({ "version": l.version.to_string(), "sql_sha256": l.sha256 }))
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "installed": installed, "embedded": embedded }))?);
+        return Ok(());
+    }
+    let mut table = text_table(&["schema", "version", "sql sha256", "installed at"]);
+    for i in &installed {
+        table.add_row(vec![i.schema.clone(), i.version.clone(), i.sql_sha256[..16].to_string(), i.installed_at.clone()]);
+    }
+    if installed.is_empty() {
+        println!("no library installed in {}", db.display());
+    } else {
+        println!("{table}");
+    }
+    let versions: Vec<String> = super::all().iter().map(|l| l.version.to_string()).collect();
+    println!("this deskql embeds library versions {}", versions.join(", "));
+    Ok(())
+}
+
+/// `deskql metrics`: every metric of the library with its definition, from
+/// the doc comments.
+pub fn run_metrics(args: &MetricsArgs) -> Result<u8> {
+    let library = chosen(args.version.as_deref())?;
+    let rows: Vec<&super::docs::CatalogueRow> = library
+        .docs
+        .catalogue
+        .iter()
+        .filter(|r| args.report.is_none_or(|report| r.report == report.name()))
+        .collect();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "version": library.version.to_string(), "metrics": rows }))?);
+        return Ok(exit::OK);
+    }
+    if args.markdown {
+        print!("{}", catalogue_markdown(library, &rows));
+        return Ok(exit::OK);
+    }
+    println!("metric library {}\n", library.version);
+    let mut table = text_table(&["report", "section", "metric", "label", "unit", "definition"]);
+    for r in rows {
+        table.add_row(vec![r.report.clone(), r.section.clone(), r.metric.clone(), r.label.clone(), r.unit.clone(), r.definition.clone()]);
+    }
+    println!("{table}");
+    Ok(exit::OK)
+}
+
+/// One Markdown table per report: section, metric, label, unit, definition.
+pub fn catalogue_markdown(library: &Library, rows: &[&super::docs::CatalogueRow]) -> String {
+    let mut out = format!("Metric library {}; `deskql metrics` prints the same.\n", library.version);
+    let mut report = "";
+    for r in rows {
+        if r.report != report {
+            report = &r.report;
+            out.push_str(&format!("\n#### {} report\n\n| section | metric | label | unit | definition |\n| --- | --- | --- | --- | --- |\n", r.report));
+        }
+        let definition = r.definition.replace('\n', " ").replace('|', "\\|");
+        out.push_str(&format!("| {} | `{}` | {} | {} | {} |\n", r.section, r.metric, r.label, r.unit, definition));
+    }
+    out
+}
+
+fn text_table(header: &[&str]) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    table.set_header(header.to_vec());
+    table
+}

@@ -1,0 +1,136 @@
+//! `--format html`: one self-contained, email-ready page. Layout with
+//! tables and inline `style` attributes (what mail clients render), no
+//! scripts, no external assets, no links to fetch; charts are inline SVG.
+
+use super::chart::svg_bars;
+use super::document::{Card, ReportDoc, Table};
+use super::render::{header_lines, sections, title};
+use super::units::{display_change, display_value, duration, section_title};
+
+const PAGE: &str = "margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933;";
+const CARD: &str = "background:#ffffff;border:1px solid #d9dee4;border-radius:6px;padding:16px;margin:0 0 16px 0;";
+const TH: &str = "text-align:left;padding:6px 10px;border-bottom:2px solid #d9dee4;font-size:13px;color:#52606d;";
+const TD: &str = "padding:6px 10px;border-bottom:1px solid #eef0f3;font-size:14px;";
+const TD_NUMBER: &str = "padding:6px 10px;border-bottom:1px solid #eef0f3;font-size:14px;text-align:right;white-space:nowrap;";
+
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+pub fn document(doc: &ReportDoc) -> String {
+    let mut html = String::new();
+    html.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+    html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    html.push_str(&format!("<title>{}</title></head>\n", escape(&title(doc))));
+    html.push_str(&format!("<body style=\"{PAGE}\"><div style=\"max-width:760px;margin:0 auto;\">\n"));
+    html.push_str(&format!("<h1 style=\"font-size:22px;margin:0 0 8px 0;\">{}</h1>\n", escape(&title(doc))));
+    html.push_str("<p style=\"font-size:13px;color:#52606d;margin:0 0 16px 0;\">");
+    html.push_str(&header_lines(doc).iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>"));
+    html.push_str("</p>\n");
+    for (section, cards) in sections(&doc.cards) {
+        html.push_str(&section_html(&section, &cards, doc.header.previous_period.is_some()));
+    }
+    for table in &doc.tables {
+        html.push_str(&table_html(table));
+    }
+    html.push_str(&format!(
+        "<p style=\"font-size:11px;color:#7b8794;\">{} · library {} · snapshot content {}</p>\n",
+        escape(&doc.header.generated_by),
+        escape(&doc.header.library.version),
+        escape(doc.header.snapshot.content_hash.get(..16).unwrap_or_default())
+    ));
+    html.push_str("</div></body></html>\n");
+    html
+}
+
+fn section_html(section: &str, cards: &[&Card], compared: bool) -> String {
+    let mut html = format!("<div style=\"{CARD}\" data-section=\"{}\">", escape(section));
+    html.push_str(&format!("<h2 style=\"font-size:17px;margin:0 0 10px 0;\">{}</h2>", escape(&section_title(section))));
+    let benchmarked: Vec<&&Card> = cards.iter().filter(|c| c.previous.is_some() && c.change_unit.as_deref() == Some("benchmark")).collect();
+    html.push_str("<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;border-collapse:collapse;\">");
+    html.push_str(&format!("<tr><th style=\"{TH}\">Metric</th><th style=\"{TH}text-align:right;\">Value</th>"));
+    if compared {
+        html.push_str(&format!("<th style=\"{TH}text-align:right;\">Previous</th><th style=\"{TH}text-align:right;\">Change</th>"));
+    }
+    html.push_str("</tr>");
+    for card in cards {
+        html.push_str(&format!(
+            "<tr><td style=\"{TD}\">{}</td><td style=\"{TD_NUMBER}\">{}</td>",
+            escape(&card.label),
+            escape(&display_value(&card.unit, card.value))
+        ));
+        if compared {
+            html.push_str(&format!(
+                "<td style=\"{TD_NUMBER}\">{}</td><td style=\"{TD_NUMBER}\">{}</td>",
+                escape(&display_value(&card.unit, card.previous)),
+                escape(&display_change(card.change, card.change_unit.as_deref()))
+            ));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</table>");
+    for card in benchmarked {
+        let bars = vec![("This account".to_string(), card.value.unwrap_or(0.0)), ("Benchmark".to_string(), card.previous.unwrap_or(0.0))];
+        html.push_str(&format!("<p style=\"font-size:13px;margin:12px 0 4px 0;\">{}</p>{}", escape(&card.label), svg_bars(&bars, 480)));
+    }
+    html.push_str("</div>\n");
+    html
+}
+
+fn table_html(table: &Table) -> String {
+    let mut html = format!("<div style=\"{CARD}\" data-table=\"{}\">", escape(&table.name));
+    html.push_str(&format!("<h2 style=\"font-size:17px;margin:0 0 10px 0;\">{}</h2>", escape(&table.title)));
+    if table.rows.is_empty() {
+        html.push_str("<p style=\"font-size:14px;color:#52606d;\">None.</p></div>\n");
+        return html;
+    }
+    html.push_str("<table cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;border-collapse:collapse;\"><tr>");
+    for column in &table.columns {
+        html.push_str(&format!("<th style=\"{TH}\">{}</th>", escape(column)));
+    }
+    html.push_str("</tr>");
+    for row in &table.rows {
+        html.push_str("<tr>");
+        for column in &table.columns {
+            let value = row.get(column).unwrap_or(&serde_json::Value::Null);
+            let (text, numeric) = cell_text(column, value);
+            html.push_str(&format!("<td style=\"{}\">{}</td>", if numeric { TD_NUMBER } else { TD }, escape(&text)));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</table></div>\n");
+    html
+}
+
+fn cell_text(column: &str, value: &serde_json::Value) -> (String, bool) {
+    match value {
+        serde_json::Value::Null => ("–".to_string(), false),
+        serde_json::Value::Number(n) if column.ends_with("_time") => (duration(n.as_f64().unwrap_or(0.0)), true),
+        serde_json::Value::Number(n) => (n.to_string(), true),
+        serde_json::Value::String(s) => (readable_timestamp(s), false),
+        other => (other.to_string(), false),
+    }
+}
+
+/// Arrow's `2026-10-05T09:30:00` as `2026-10-05 09:30:00`; other text as is.
+fn readable_timestamp(text: &str) -> String {
+    let b = text.as_bytes();
+    let looks_like_timestamp = b.len() >= 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':';
+    if looks_like_timestamp { format!("{} {}", &text[..10], &text[11..]) } else { text.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape, readable_timestamp};
+
+    #[test]
+    fn only_timestamps_lose_their_t() {
+        assert_eq!(readable_timestamp("2026-10-05T09:30:00"), "2026-10-05 09:30:00");
+        assert_eq!(readable_timestamp("Tom Tailor"), "Tom Tailor");
+    }
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(escape("<a href=\"x\">O'Neil & co</a>"), "&lt;a href=&quot;x&quot;&gt;O&#39;Neil &amp; co&lt;/a&gt;");
+    }
+}

@@ -1,0 +1,210 @@
+//! Named reports (company, user, team, happiness; usage): resolve the
+//! arguments (`params`), run the report's queries over the library's table
+//! macros (`query`, SQL in `sql/reports/`), assemble one document
+//! (`document`) and render it (`render`, `html`).
+
+mod chart;
+pub mod document;
+mod html;
+pub mod params;
+pub mod query;
+mod render;
+mod units;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, ValueEnum};
+use duckdb::Connection;
+
+use crate::cli::exit;
+use crate::library::{self, SCHEMA};
+use crate::storage::{self, Access};
+use document::{LibraryRef, ReportDoc, Table};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportKind {
+    Company,
+    User,
+    Team,
+    Happiness,
+    Usage,
+}
+
+impl ReportKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportKind::Company => "company",
+            ReportKind::User => "user",
+            ReportKind::Team => "team",
+            ReportKind::Happiness => "happiness",
+            ReportKind::Usage => "usage",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Email,
+    Chat,
+    Phone,
+}
+
+impl Channel {
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+            Channel::Phone => "phone",
+        }
+    }
+}
+
+/// `deskql report KIND ...` (also `.report KIND ...` in the REPL).
+#[derive(Args, Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ReportArgs {
+    /// Which report.
+    #[arg(value_enum)]
+    pub kind: ReportKind,
+    /// Account id (or exact account name).
+    #[arg(long)]
+    pub account: String,
+    /// First local day of the period (YYYY-MM-DD, included).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// First local day after the period (YYYY-MM-DD, excluded).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// A calendar month (YYYY-MM) instead of --from/--to.
+    #[arg(long)]
+    pub month: Option<String>,
+    /// Time zone of the local dates (IANA name). Default: the account's.
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// Only these inboxes (id or exact name; repeatable).
+    #[arg(long)]
+    #[serde(default)]
+    pub inbox: Vec<String>,
+    /// Only these channels (repeatable).
+    #[arg(long, value_enum)]
+    #[serde(default)]
+    pub channel: Vec<Channel>,
+    /// Only conversations with one of these tags (repeatable).
+    #[arg(long)]
+    #[serde(default)]
+    pub tag: Vec<String>,
+    /// Report as this user sees it: only the inboxes they can access; refused
+    /// without the reports permission (id, email or exact name).
+    #[arg(long)]
+    pub as_user: Option<String>,
+    /// The user of a user (or happiness) report (id, email or exact name).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// The team of a team (or happiness) report (id or exact name).
+    #[arg(long)]
+    pub team: Option<String>,
+    /// Compare with the previous period of the same length.
+    #[arg(long)]
+    #[serde(default)]
+    pub compare: bool,
+    /// Start the period at the plan's history limit instead of refusing it.
+    #[arg(long)]
+    #[serde(default)]
+    pub clamp: bool,
+    /// Report on this snapshot (id). Default: the latest.
+    #[arg(long)]
+    pub snapshot: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    #[serde(skip, default = "default_format")]
+    pub format: ReportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    #[serde(skip)]
+    pub output: Option<PathBuf>,
+}
+
+fn default_format() -> ReportFormat {
+    ReportFormat::Json
+}
+
+/// The same arguments parsed from a REPL line (`.report company --account 1 ...`).
+#[derive(Parser, Debug)]
+#[command(name = ".report", no_binary_name = true)]
+pub struct ReplReport {
+    #[command(flatten)]
+    pub args: ReportArgs,
+}
+
+/// `deskql report ...`.
+pub fn run(db: &Path, args: &ReportArgs) -> Result<u8> {
+    let conn = storage::open(db, Access::ReadOnly)?;
+    warn_if_library_is_old(&conn)?;
+    match &args.output {
+        Some(path) => {
+            let mut file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            run_with_connection(&conn, args, &mut file)?;
+        }
+        None => run_with_connection(&conn, args, &mut std::io::stdout().lock())?,
+    }
+    Ok(exit::OK)
+}
+
+/// Run a report on an open connection and write it to `out`.
+pub fn run_with_connection(conn: &Connection, args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
+    let doc = build(conn, args, SCHEMA)?;
+    render::write(out, &doc, args.format)
+}
+
+fn warn_if_library_is_old(conn: &Connection) -> Result<()> {
+    let installed = library::cli::installed_library(conn)?;
+    if installed.version < library::latest().version {
+        eprintln!(
+            "note: the database has metric library {}; this deskql has {} (`deskql views install` upgrades; figures may change)",
+            installed.version,
+            library::latest().version
+        );
+    }
+    Ok(())
+}
+
+/// Build the report document, reading library schema `schema` (`metrics`,
+/// or a side-by-side version for audits).
+pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<ReportDoc> {
+    let library = library_ref(conn, schema)?;
+    let resolved = params::resolve(conn, args, schema)?;
+    let parameters = resolved.parameters();
+    let period = query::run(conn, query::COMMON, "period", schema, &parameters)?;
+    let header = document::header(&period, &resolved, library)?;
+    let (file, tables) = match resolved.kind {
+        ReportKind::Company => (query::COMPANY, vec![("daily", "Per day")]),
+        ReportKind::User | ReportKind::Team => (query::USER, vec![("daily", "Per day"), ("conversations", "Conversation history")]),
+        ReportKind::Happiness => (query::HAPPINESS, vec![("ratings", "Ratings")]),
+        ReportKind::Usage => bail!("the usage report is not available yet"),
+    };
+    let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
+    let cards = document::cards(&query::run(conn, file, cards_query, schema, &parameters)?)?;
+    let tables = tables
+        .into_iter()
+        .map(|(name, title)| Table::new(name, title, query::run(conn, file, name, schema, &parameters)?))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), header, cards, tables })
+}
+
+fn library_ref(conn: &Connection, schema: &str) -> Result<LibraryRef> {
+    let installed = library::install::installed_in(conn, schema)?
+        .with_context(|| format!("no metric library is installed in schema {schema}: run `deskql views install`"))?;
+    Ok(LibraryRef { version: installed.version, schema: schema.to_string(), sql_sha256: installed.sql_sha256 })
+}

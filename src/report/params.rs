@@ -1,0 +1,388 @@
+//! From command-line words to a report's parameters: which account, period,
+//! users, filters, viewer and snapshot, each checked against the database
+//! with a message that says what was wrong and what would be right.
+
+use anyhow::{Context, Result, bail};
+use chrono::{Datelike, NaiveDate};
+use duckdb::Connection;
+use duckdb::types::Value;
+use serde::Serialize;
+
+use super::query::{self, Parameters};
+use super::{ReportArgs, ReportKind};
+
+const RESOLVE: &str = include_str!("../../sql/reports/resolve.sql");
+
+/// A user named in the report header.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UserRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Whose activity a User or Team report shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Subject {
+    /// `user` or `team`.
+    pub kind: &'static str,
+    pub id: i64,
+    pub name: String,
+    pub users: Vec<UserRef>,
+}
+
+/// Everything a report needs, resolved and checked.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub kind: ReportKind,
+    pub account_id: i64,
+    pub date_from: NaiveDate,
+    pub date_to: NaiveDate,
+    pub zone: Option<String>,
+    pub snapshot_seq: Option<i32>,
+    pub inboxes: Option<Vec<i64>>,
+    pub channels: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub viewer: Option<UserRef>,
+    pub subject: Option<Subject>,
+    pub compare: bool,
+    /// Library schema the report reads (`metrics`, or a side-by-side one).
+    pub schema: String,
+    /// Things the reader should know (a clamped period, ...).
+    pub notes: Vec<String>,
+}
+
+impl Resolved {
+    /// The named parameters of the report queries.
+    pub fn parameters(&self) -> Parameters {
+        let mut p = Parameters::default();
+        p.set("account", Value::BigInt(self.account_id))
+            .set("date_from", Value::Text(self.date_from.to_string()))
+            .set("date_to", Value::Text(self.date_to.to_string()))
+            .set("zone", optional_text(self.zone.as_deref()))
+            .set("snap", self.snapshot_seq.map_or(Value::Null, Value::Int))
+            .set("inboxes", list_text(self.inboxes.as_ref().map(|v| v.iter().map(|i| i.to_string()).collect())))
+            .set("channels", list_text(self.channels.clone()))
+            .set("with_tags", list_text(self.tags.clone()))
+            .set("viewer", self.viewer.as_ref().map_or(Value::Null, |v| Value::BigInt(v.id)))
+            .set("users", list_text(self.subject.as_ref().map(|s| s.users.iter().map(|u| u.id.to_string()).collect())));
+        p
+    }
+}
+
+fn optional_text(text: Option<&str>) -> Value {
+    text.map_or(Value::Null, |t| Value::Text(t.to_string()))
+}
+
+/// Lists cannot be bound directly: a list is bound as one text with its
+/// items separated by `LIST_SEPARATOR`, which the query splits back
+/// (`string_split($x, chr(31))`). Tags holding that character are refused.
+fn list_text(items: Option<Vec<String>>) -> Value {
+    items.map_or(Value::Null, |items| Value::Text(items.join(&LIST_SEPARATOR.to_string())))
+}
+
+/// ASCII unit separator: never in ids, channel names or sensible tags.
+pub const LIST_SEPARATOR: char = '\u{1f}';
+
+/// Resolve `args` on `conn` (library schema `schema`).
+pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Resolved> {
+    let snapshot_seq = match &args.snapshot {
+        Some(id) => Some(crate::snapshots::seq_of(conn, id)?),
+        None => None,
+    };
+    let mut lookup = Parameters::default();
+    lookup.set("snap", snapshot_seq.map_or(Value::Null, Value::Int));
+    let account_id = resolve_account(conn, &args.account, &lookup)?;
+    lookup.set("account_id", Value::BigInt(account_id));
+    if let Some(zone) = &args.tz {
+        check_zone(conn, zone)?;
+    }
+    let (date_from, date_to) = period_of(args)?;
+    let mut resolved = Resolved {
+        kind: args.kind,
+        account_id,
+        date_from,
+        date_to,
+        zone: args.tz.clone(),
+        snapshot_seq,
+        inboxes: None,
+        channels: (!args.channel.is_empty()).then(|| args.channel.iter().map(|c| c.name().to_string()).collect()),
+        tags: tags_of(&args.tag)?,
+        viewer: None,
+        subject: None,
+        compare: args.compare,
+        schema: schema.to_string(),
+        notes: Vec::new(),
+    };
+    apply_history_window(conn, &mut resolved, args.clamp)?;
+    resolved.subject = resolve_subject(conn, args, &lookup)?;
+    if let Some(viewer) = &args.as_user {
+        resolved.viewer = Some(resolve_viewer(conn, viewer, &lookup)?);
+    }
+    if !args.inbox.is_empty() {
+        resolved.inboxes = Some(resolve_inboxes(conn, &args.inbox, &resolved, &lookup)?);
+    }
+    Ok(resolved)
+}
+
+fn tags_of(tags: &[String]) -> Result<Option<Vec<String>>> {
+    if let Some(bad) = tags.iter().find(|t| t.contains(LIST_SEPARATOR) || t.is_empty()) {
+        bail!("--tag {bad:?} is not a tag: tags are non-empty and hold no control character U+001F");
+    }
+    Ok((!tags.is_empty()).then(|| tags.to_vec()))
+}
+
+fn resolve_account(conn: &Connection, account: &str, lookup: &Parameters) -> Result<i64> {
+    let mut p = lookup.clone();
+    p.set("account", Value::Text(account.to_string()));
+    let rows = query::values(conn, RESOLVE, "account", &p)?;
+    match rows.as_slice() {
+        [one] => as_i64(&one[0]),
+        [] => {
+            let known: Vec<String> = query::values(conn, RESOLVE, "some_accounts", lookup)?
+                .iter()
+                .map(|r| format!("{} ({})", text(&r[0]), text(&r[1])))
+                .collect();
+            bail!("no account {account:?} in the snapshot; accounts are given by id or exact name, e.g. {}", known.join(", "))
+        }
+        many => {
+            let ids: Vec<String> = many.iter().map(|r| text(&r[0])).collect();
+            bail!("{account:?} names several accounts ({}); give the account id", ids.join(", "))
+        }
+    }
+}
+
+fn check_zone(conn: &Connection, zone: &str) -> Result<()> {
+    let mut p = Parameters::default();
+    p.set("zone", Value::Text(zone.to_string()));
+    let exists = query::values(conn, RESOLVE, "zone_exists", &p)?;
+    if exists.first().and_then(|r| r.first()) != Some(&Value::Boolean(true)) {
+        bail!("--tz {zone:?} is not a time zone: expected an IANA name such as Europe/Paris, America/New_York or UTC");
+    }
+    Ok(())
+}
+
+/// The period from `--from`/`--to` or `--month`.
+pub fn period_of(args: &ReportArgs) -> Result<(NaiveDate, NaiveDate)> {
+    let (from, to) = match (&args.month, &args.from, &args.to) {
+        (Some(month), None, None) => month_bounds(month)?,
+        (Some(_), _, _) => bail!("give either --month or --from/--to, not both"),
+        (None, Some(from), Some(to)) => (parse_date("--from", from)?, parse_date("--to", to)?),
+        (None, _, _) => bail!("a {} report needs a period: --from YYYY-MM-DD --to YYYY-MM-DD (to excluded), or --month YYYY-MM", args.kind.name()),
+    };
+    if from >= to {
+        bail!("the period is empty: --from {from} must be before --to {to} (--to is the first day after the period)");
+    }
+    Ok((from, to))
+}
+
+fn parse_date(flag: &str, text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").with_context(|| format!("{flag} {text:?} is not a date: expected YYYY-MM-DD, e.g. 2026-10-01"))
+}
+
+/// `2026-10` -> [2026-10-01, 2026-11-01).
+pub fn month_bounds(text: &str) -> Result<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
+        .with_context(|| format!("--month {text:?} is not a month: expected YYYY-MM, e.g. 2026-10"))?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    };
+    Ok((first, next.expect("the first of a month exists")))
+}
+
+/// The plan's history limit (`metrics.history_window`): refuse a period
+/// starting earlier, or clamp it with `--clamp`.
+fn apply_history_window(conn: &Connection, resolved: &mut Resolved, clamp: bool) -> Result<()> {
+    let rows = query::run(conn, query::COMMON, "history_window", &resolved.schema, &resolved.parameters())?;
+    let rows = super::document::json_objects(&rows)?;
+    let Some(window) = rows.first() else { bail!("account {} is not in the snapshot", resolved.account_id) };
+    let plan = window.get("plan").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let earliest_text = window.get("earliest_day").and_then(|v| v.as_str()).unwrap_or_default();
+    let earliest = NaiveDate::parse_from_str(earliest_text, "%Y-%m-%d").with_context(|| format!("reading earliest_day {earliest_text:?}"))?;
+    if resolved.date_from >= earliest {
+        return Ok(());
+    }
+    let rule = if plan == "standard" {
+        "standard plans report on the last 2 years before the snapshot"
+    } else {
+        "plus and pro plans report on the account's lifetime, from its creation day"
+    };
+    if !clamp {
+        bail!(
+            "account {} is on the {plan} plan and can report from {earliest} ({rule}), not from {}; pass --clamp to start the period on {earliest}",
+            resolved.account_id,
+            resolved.date_from
+        );
+    }
+    if earliest >= resolved.date_to {
+        bail!("the whole period ends before {earliest}, the first day account {} can report on ({rule})", resolved.account_id);
+    }
+    resolved.notes.push(format!("period clamped to start on {earliest} ({rule}); asked from {}", resolved.date_from));
+    resolved.date_from = earliest;
+    Ok(())
+}
+
+fn resolve_subject(conn: &Connection, args: &ReportArgs, lookup: &Parameters) -> Result<Option<Subject>> {
+    match args.kind {
+        ReportKind::User => {
+            let user = args.user.as_deref().context("a user report needs --user USER (id, email or exact name)")?;
+            let u = resolve_user(conn, user, lookup)?;
+            Ok(Some(Subject { kind: "user", id: u.id, name: u.name.clone(), users: vec![u] }))
+        }
+        ReportKind::Team => {
+            let team = args.team.as_deref().context("a team report needs --team TEAM (id or exact name)")?;
+            Ok(Some(resolve_team(conn, team, lookup)?))
+        }
+        ReportKind::Happiness => match (&args.user, &args.team) {
+            (Some(user), None) => {
+                let u = resolve_user(conn, user, lookup)?;
+                Ok(Some(Subject { kind: "user", id: u.id, name: u.name.clone(), users: vec![u] }))
+            }
+            (None, Some(team)) => Ok(Some(resolve_team(conn, team, lookup)?)),
+            (None, None) => Ok(None),
+            (Some(_), Some(_)) => bail!("give --user or --team, not both"),
+        },
+        _ => {
+            if args.user.is_some() || args.team.is_some() {
+                bail!("--user and --team apply to the user, team and happiness reports, not to the {} report", args.kind.name());
+            }
+            Ok(None)
+        }
+    }
+}
+
+struct UserRow {
+    user: UserRef,
+    role: String,
+    can_view_reports: bool,
+    deleted: bool,
+}
+
+fn find_user(conn: &Connection, user: &str, lookup: &Parameters) -> Result<UserRow> {
+    let mut p = lookup.clone();
+    p.set("user", Value::Text(user.to_string()));
+    let rows = query::values(conn, RESOLVE, "user", &p)?;
+    match rows.as_slice() {
+        [r] => Ok(UserRow {
+            user: UserRef { id: as_i64(&r[0])?, name: text(&r[1]) },
+            role: text(&r[2]),
+            can_view_reports: r[3] == Value::Boolean(true),
+            deleted: r[4] == Value::Boolean(true),
+        }),
+        [] => bail!("no user {user:?} in this account: give a user id, email or exact name"),
+        many => {
+            let ids: Vec<String> = many.iter().map(|r| text(&r[0])).collect();
+            bail!("{user:?} names several users ({}); give the user id", ids.join(", "))
+        }
+    }
+}
+
+fn resolve_user(conn: &Connection, user: &str, lookup: &Parameters) -> Result<UserRef> {
+    Ok(find_user(conn, user, lookup)?.user)
+}
+
+fn resolve_team(conn: &Connection, team: &str, lookup: &Parameters) -> Result<Subject> {
+    let mut p = lookup.clone();
+    p.set("team", Value::Text(team.to_string()));
+    let rows = query::values(conn, RESOLVE, "team", &p)?;
+    let (id, name) = match rows.as_slice() {
+        [r] => (as_i64(&r[0])?, text(&r[1])),
+        [] => bail!("no team {team:?} in this account: give a team id or exact name"),
+        many => {
+            let ids: Vec<String> = many.iter().map(|r| text(&r[0])).collect();
+            bail!("{team:?} names several teams ({}); give the team id", ids.join(", "))
+        }
+    };
+    p.set("team_id", Value::BigInt(id));
+    let users = query::values(conn, RESOLVE, "team_members", &p)?
+        .iter()
+        .map(|r| Ok(UserRef { id: as_i64(&r[0])?, name: text(&r[1]) }))
+        .collect::<Result<Vec<_>>>()?;
+    if users.is_empty() {
+        bail!("team {name} ({id}) has no members, so its report would be empty");
+    }
+    Ok(Subject { kind: "team", id, name, users })
+}
+
+/// `--as-user`: the viewer must exist, not be deleted and hold the reports
+/// permission (the library checks it again, in SQL).
+fn resolve_viewer(conn: &Connection, viewer: &str, lookup: &Parameters) -> Result<UserRef> {
+    let row = find_user(conn, viewer, lookup).context("--as-user")?;
+    if row.deleted {
+        bail!("--as-user {viewer}: user {} ({}) is deleted and may not view reports", row.user.name, row.user.id);
+    }
+    if !row.can_view_reports {
+        bail!(
+            "--as-user {viewer}: user {} ({}, role {}) lacks the reports permission (can_view_reports) and may not view reports",
+            row.user.name,
+            row.user.id,
+            row.role
+        );
+    }
+    Ok(row.user)
+}
+
+fn resolve_inboxes(conn: &Connection, inboxes: &[String], resolved: &Resolved, lookup: &Parameters) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for inbox in inboxes {
+        let mut p = lookup.clone();
+        p.set("inbox", Value::Text(inbox.clone()));
+        let rows = query::values(conn, RESOLVE, "inbox", &p)?;
+        match rows.as_slice() {
+            [r] => ids.push(as_i64(&r[0])?),
+            [] => bail!("no inbox {inbox:?} in this account: give an inbox id or exact name"),
+            _ => bail!("{inbox:?} names several inboxes; give the inbox id"),
+        }
+    }
+    if let Some(viewer) = &resolved.viewer {
+        let mut p = lookup.clone();
+        p.set("viewer", Value::BigInt(viewer.id));
+        let visible: Vec<i64> = query::values(conn, RESOLVE, "visible_inboxes", &p)?.iter().map(|r| as_i64(&r[0])).collect::<Result<_>>()?;
+        if let Some(hidden) = ids.iter().find(|id| !visible.contains(id)) {
+            bail!("--as-user {}: user {} cannot access inbox {hidden}, so it cannot be reported on", viewer.id, viewer.name);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+fn as_i64(value: &Value) -> Result<i64> {
+    match value {
+        Value::BigInt(i) => Ok(*i),
+        Value::Int(i) => Ok(i64::from(*i)),
+        other => bail!("expected an integer id, found {other:?}"),
+    }
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::Text(s) => s.clone(),
+        Value::BigInt(i) => i.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Null => String::new(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_end_on_the_first_of_the_next() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(month_bounds("2026-10").unwrap(), (d(2026, 10, 1), d(2026, 11, 1)));
+        assert_eq!(month_bounds("2026-12").unwrap(), (d(2026, 12, 1), d(2027, 1, 1)));
+        assert!(month_bounds("2026-13").unwrap_err().to_string().contains("expected YYYY-MM"));
+    }
+
+    #[test]
+    fn lists_are_bound_as_separated_text() {
+        assert_eq!(list_text(Some(vec!["1".into(), "it's, [x]".into()])), Value::Text("1\u{1f}it's, [x]".into()));
+        assert_eq!(list_text(None), Value::Null);
+        assert!(tags_of(&["a\u{1f}b".to_string()]).is_err());
+        assert_eq!(tags_of(&[]).unwrap(), None);
+    }
+}

@@ -1,0 +1,122 @@
+//! The reports' SQL (`sql/reports/*.sql`): named queries over the library's
+//! table macros, with named parameters (`$account`, `$date_from`, ...) that
+//! are always bound, never interpolated.
+//!
+//! A query file is a list of `-- name: <name>` sections. Queries name the
+//! library schema `metrics`; an audit of an older version runs them against
+//! its side-by-side schema instead (`library::install::in_schema`).
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result, bail};
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use duckdb::Connection;
+use duckdb::types::Value;
+
+use crate::library::install::in_schema;
+
+/// The query files, by report.
+pub const COMMON: &str = include_str!("../../sql/reports/common.sql");
+pub const COMPANY: &str = include_str!("../../sql/reports/company.sql");
+pub const USER: &str = include_str!("../../sql/reports/user.sql");
+pub const HAPPINESS: &str = include_str!("../../sql/reports/happiness.sql");
+
+/// Named parameter values, bound by name into whichever queries use them.
+#[derive(Debug, Clone, Default)]
+pub struct Parameters {
+    values: BTreeMap<String, Value>,
+}
+
+impl Parameters {
+    pub fn set(&mut self, name: &str, value: Value) -> &mut Self {
+        self.values.insert(name.to_string(), value);
+        self
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.values.get(name)
+    }
+}
+
+/// A query's result: its schema and batches.
+#[derive(Debug, Clone)]
+pub struct Rows {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+impl Rows {
+    pub fn row_count(&self) -> usize {
+        self.batches.iter().map(|b| b.num_rows()).sum()
+    }
+}
+
+/// The text of query `name` in `file`.
+pub fn named(file: &str, name: &str) -> Result<String> {
+    let marker = format!("-- name: {name}");
+    let start = file.lines().position(|l| l.trim() == marker).with_context(|| format!("no query named {name:?} in the report SQL"))?;
+    let body: Vec<&str> = file.lines().skip(start + 1).take_while(|l| !l.trim_start().starts_with("-- name:")).collect();
+    Ok(body.join("\n").trim().trim_end_matches(';').to_string())
+}
+
+/// Run query `name` of `file` against library schema `schema`.
+pub fn run(conn: &Connection, file: &str, name: &str, schema: &str, parameters: &Parameters) -> Result<Rows> {
+    let sql = in_schema(&named(file, name)?, schema);
+    let mut stmt = conn.prepare(&sql).with_context(|| format!("preparing report query {name}"))?;
+    let values = bound_values(&stmt, name, parameters)?;
+    let arrow = stmt.query_arrow(duckdb::params_from_iter(values)).map_err(clean_error).with_context(|| format!("running report query {name}"))?;
+    let schema = arrow.get_schema();
+    let batches: Vec<RecordBatch> = arrow.collect();
+    Ok(Rows { schema, batches })
+}
+
+/// Run a small lookup query and return its rows as values.
+pub fn values(conn: &Connection, file: &str, name: &str, parameters: &Parameters) -> Result<Vec<Vec<Value>>> {
+    let sql = named(file, name)?;
+    let mut stmt = conn.prepare(&sql).with_context(|| format!("preparing lookup {name}"))?;
+    let values = bound_values(&stmt, name, parameters)?;
+    let mut rows = stmt.query(duckdb::params_from_iter(values)).map_err(clean_error).with_context(|| format!("running lookup {name}"))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let columns = row.as_ref().column_count();
+        out.push((0..columns).map(|i| row.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>()?);
+    }
+    Ok(out)
+}
+
+/// The statement's parameters, in order, from `parameters` by name.
+fn bound_values(stmt: &duckdb::Statement<'_>, name: &str, parameters: &Parameters) -> Result<Vec<Value>> {
+    let mut values = Vec::new();
+    for index in 1..=stmt.parameter_count() {
+        let parameter = stmt.parameter_name(index)?;
+        let Some(value) = parameters.get(&parameter) else {
+            bail!("report query {name} uses ${parameter}, which the report does not set");
+        };
+        values.push(value.clone());
+    }
+    Ok(values)
+}
+
+/// DuckDB reports a library `error()` as "Invalid Input Error: <message>";
+/// keep the message, which is written for people.
+fn clean_error(err: duckdb::Error) -> anyhow::Error {
+    let text = err.to_string();
+    match text.split_once("Invalid Input Error: ") {
+        Some((_, message)) => anyhow::anyhow!("{}", message.trim()),
+        None => anyhow::Error::new(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named;
+
+    #[test]
+    fn named_queries_are_cut_at_the_next_name() {
+        let file = "-- intro\n-- name: a\nSELECT 1;\n\n-- name: b\nSELECT\n  2;\n";
+        assert_eq!(named(file, "a").unwrap(), "SELECT 1");
+        assert_eq!(named(file, "b").unwrap(), "SELECT\n  2");
+        assert!(named(file, "c").is_err());
+    }
+}

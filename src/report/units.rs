@@ -1,0 +1,118 @@
+//! How a metric value reads, by unit: counts as integers, times as
+//! durations, shares as percents, weekdays and hours by name.
+
+/// A card's value as text; `–` when undefined (NULL).
+pub fn display_value(unit: &str, value: Option<f64>) -> String {
+    let Some(v) = value else { return "–".to_string() };
+    match unit {
+        "count" => integer_or_decimal(v),
+        "seconds" => duration(v),
+        "percent" => format!("{v:.1} %"),
+        "score" => format!("{v:+.1}"),
+        "weekday" => weekday(v).to_string(),
+        "hour" => hour(v),
+        _ => format!("{v:.2}"),
+    }
+}
+
+/// A change as text: `+12.5 %` (relative) or `+3.0 pts` (points); empty
+/// when there is none.
+pub fn display_change(change: Option<f64>, change_unit: Option<&str>) -> String {
+    match (change, change_unit) {
+        (Some(c), Some("points")) => format!("{c:+.1} pts"),
+        (Some(c), Some(_)) => format!("{c:+.1} %"),
+        _ => String::new(),
+    }
+}
+
+fn integer_or_decimal(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v:.2}") }
+}
+
+/// `45s`, `12m 05s`, `3h 07m`, `2d 04h`.
+pub fn duration(seconds: f64) -> String {
+    let sign = if seconds < 0.0 { "-" } else { "" };
+    let s = seconds.abs().round() as u64;
+    let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
+    let text = if d > 0 {
+        format!("{d}d {h:02}h")
+    } else if h > 0 {
+        format!("{h}h {m:02}m")
+    } else if m > 0 {
+        format!("{m}m {sec:02}s")
+    } else {
+        format!("{sec}s")
+    };
+    format!("{sign}{text}")
+}
+
+/// ISO day of week: 1 = Monday ... 7 = Sunday.
+pub fn weekday(v: f64) -> &'static str {
+    match v as i64 {
+        1 => "Monday",
+        2 => "Tuesday",
+        3 => "Wednesday",
+        4 => "Thursday",
+        5 => "Friday",
+        6 => "Saturday",
+        7 => "Sunday",
+        _ => "?",
+    }
+}
+
+fn hour(v: f64) -> String {
+    let h = v as i64;
+    format!("{h:02}:00–{:02}:00", (h + 1) % 24)
+}
+
+/// Section titles, for display.
+pub fn section_title(section: &str) -> String {
+    match section {
+        "all" => "All channels".to_string(),
+        "email" => "Email".to_string(),
+        "chat" => "Chat".to_string(),
+        "phone" => "Phone".to_string(),
+        "happiness" => "Happiness".to_string(),
+        other => {
+            let mut words: Vec<String> = other.split('_').map(str::to_string).collect();
+            if let Some(first) = words.first_mut()
+                && let Some(c) = first.chars().next()
+            {
+                *first = c.to_uppercase().collect::<String>() + &first[c.len_utf8()..];
+            }
+            words.join(" ")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_by_unit() {
+        assert_eq!(display_value("count", Some(12.0)), "12");
+        assert_eq!(display_value("per_day", Some(2.0 / 3.0)), "0.67");
+        assert_eq!(display_value("seconds", Some(3725.0)), "1h 02m");
+        assert_eq!(display_value("seconds", Some(59.6)), "1m 00s");
+        assert_eq!(display_value("seconds", Some(200_000.0)), "2d 07h");
+        assert_eq!(display_value("percent", Some(33.333)), "33.3 %");
+        assert_eq!(display_value("score", Some(-12.5)), "-12.5");
+        assert_eq!(display_value("weekday", Some(2.0)), "Tuesday");
+        assert_eq!(display_value("hour", Some(23.0)), "23:00–00:00");
+        assert_eq!(display_value("seconds", None), "–");
+    }
+
+    #[test]
+    fn changes_say_their_unit() {
+        assert_eq!(display_change(Some(12.345), Some("percent")), "+12.3 %");
+        assert_eq!(display_change(Some(-3.0), Some("points")), "-3.0 pts");
+        assert_eq!(display_change(None, Some("percent")), "");
+    }
+
+    #[test]
+    fn section_titles() {
+        assert_eq!(section_title("all"), "All channels");
+        assert_eq!(section_title("contract_vs_usage"), "Contract vs usage");
+    }
+}

@@ -1,0 +1,43 @@
+//! Smoke run of `deskql bench` on a tiny size: every figure is measured and
+//! sane, the JSON is complete, and the working folder is cleaned up. The real
+//! benchmark (100k to 10M conversations) is run by hand, see README.
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+#[test]
+fn a_tiny_bench_measures_every_figure_against_its_baseline() {
+    let tmp = TempDir::new().unwrap();
+    let work = tmp.path().join("work");
+    let json = tmp.path().join("bench.json");
+    Command::cargo_bin("deskql")
+        .unwrap()
+        .args(["bench", "--sizes", "150", "--accounts", "2", "--runs", "1", "--memory-limit", "1GB"])
+        .arg("--work")
+        .arg(&work)
+        .arg("--json")
+        .arg(&json)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("ratio (≤1.5)"));
+    assert!(!work.exists(), "the working folder is removed without --keep");
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["memory_limit"], "1GB");
+    assert!(doc["machine"]["cores"].as_u64().unwrap() >= 1);
+    let result = &doc["results"][0];
+    assert_eq!(result["conversations"], 150);
+    assert!(result["input_rows"].as_i64().unwrap() > 150, "threads alone outnumber conversations");
+    for field in ["plain_copy_first_s", "ingest_first_s", "plain_copy_second_s", "ingest_second_s", "startup_s"] {
+        let seconds = result[field].as_f64().unwrap();
+        assert!(seconds > 0.0 && seconds < 120.0, "{field} = {seconds}");
+    }
+    for field in ["ingest_first_ratio", "ingest_second_ratio", "db_vs_parquet_ratio"] {
+        let ratio = result[field].as_f64().unwrap();
+        assert!(ratio.is_finite() && ratio > 0.0, "{field} = {ratio}");
+    }
+    let expected_ratio = result["ingest_first_s"].as_f64().unwrap() / result["plain_copy_first_s"].as_f64().unwrap();
+    assert!((result["ingest_first_ratio"].as_f64().unwrap() - expected_ratio).abs() < 1e-9);
+    for field in ["ingest_first_peak_rss_bytes", "ingest_second_peak_rss_bytes", "db_bytes", "parquet_bytes_first", "parquet_bytes_second"] {
+        assert!(result[field].as_u64().unwrap() > 0, "{field}");
+    }
+}
