@@ -123,9 +123,11 @@ pub struct ReportArgs {
     #[arg(long)]
     #[serde(default)]
     pub clamp: bool,
-    /// Report on this snapshot (id). Default: the latest.
-    #[arg(long)]
-    pub snapshot: Option<String>,
+    /// Report on this snapshot (id). Default: the latest. (`deskql audit
+    /// diff` takes it twice: the two snapshots to compare.)
+    #[arg(long, value_name = "ID", action = clap::ArgAction::Append)]
+    #[serde(default)]
+    pub snapshot: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     #[serde(skip, default = "default_format")]
@@ -188,10 +190,11 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
     let parameters = resolved.parameters();
     let period = query::run(conn, query::COMMON, "period", schema, &parameters)?;
     let header = document::header(&period, &resolved, library)?;
-    let (file, tables) = match resolved.kind {
-        ReportKind::Company => (query::COMPANY, vec![("daily", "Per day")]),
-        ReportKind::User | ReportKind::Team => (query::USER, vec![("daily", "Per day"), ("conversations", "Conversation history")]),
-        ReportKind::Happiness => (query::HAPPINESS, vec![("ratings", "Ratings")]),
+    let file = query_file(resolved.kind)?.1;
+    let tables = match resolved.kind {
+        ReportKind::Company => vec![("daily", "Per day")],
+        ReportKind::User | ReportKind::Team => vec![("daily", "Per day"), ("conversations", "Conversation history")],
+        ReportKind::Happiness => vec![("ratings", "Ratings")],
         ReportKind::Usage => bail!("the usage report is not available yet"),
     };
     let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
@@ -201,6 +204,17 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
         .map(|(name, title)| Table::new(name, title, query::run(conn, file, name, schema, &parameters)?))
         .collect::<Result<Vec<_>>>()?;
     Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), header, cards, tables })
+}
+
+/// The report's query file: its name under `sql/reports/` and its text.
+/// Audits record its SHA-256 and follow its references into the library.
+pub fn query_file(kind: ReportKind) -> Result<(&'static str, &'static str)> {
+    Ok(match kind {
+        ReportKind::Company => ("company.sql", query::COMPANY),
+        ReportKind::User | ReportKind::Team => ("user.sql", query::USER),
+        ReportKind::Happiness => ("happiness.sql", query::HAPPINESS),
+        ReportKind::Usage => bail!("the usage report is not available yet"),
+    })
 }
 
 fn library_ref(conn: &Connection, schema: &str) -> Result<LibraryRef> {

@@ -85,9 +85,10 @@ pub const LIST_SEPARATOR: char = '\u{1f}';
 
 /// Resolve `args` on `conn` (library schema `schema`).
 pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Resolved> {
-    let snapshot_seq = match &args.snapshot {
-        Some(id) => Some(crate::snapshots::seq_of(conn, id)?),
-        None => None,
+    let snapshot_seq = match args.snapshot.as_slice() {
+        [] => None,
+        [id] => Some(crate::snapshots::seq_of(conn, id)?),
+        _ => bail!("a report reads one snapshot: give --snapshot once (`deskql audit diff` compares two)"),
     };
     let mut lookup = Parameters::default();
     lookup.set("snap", snapshot_seq.map_or(Value::Null, Value::Int));
