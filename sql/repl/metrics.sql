@@ -1,0 +1,4 @@
+-- `.metrics`: the metric library's catalogue, in report order.
+SELECT report, metric, label, unit, definition
+FROM metrics.catalogue
+ORDER BY ordinal

@@ -1,0 +1,83 @@
+//! The names TAB completion offers, read from the live database: keywords,
+//! schemas, tables and views, macros and functions, columns, snapshot ids.
+//! Reloaded after each statement (DDL may have changed it) and shared with
+//! the rustyline helper.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Result;
+use duckdb::Connection;
+
+const COMPLETION_SQL: &str = include_str!("../../sql/repl/completion.sql");
+
+#[derive(Debug, Default, Clone)]
+pub struct Catalog {
+    pub keywords: BTreeSet<String>,
+    pub schemas: BTreeSet<String>,
+    /// (schema, name) of every table and view.
+    pub relations: BTreeSet<(String, String)>,
+    /// (schema, name); the schema is empty for built-in functions.
+    pub functions: BTreeSet<(String, String)>,
+    /// (relation, column), the relation unqualified.
+    pub columns: BTreeSet<(String, String)>,
+    pub snapshots: Vec<String>,
+}
+
+/// The catalog shared by the session (which reloads it) and the helper.
+pub type SharedCatalog = Arc<Mutex<Catalog>>;
+
+impl Catalog {
+    pub fn load(conn: &Connection) -> Result<Catalog> {
+        let mut catalog = Catalog::default();
+        let mut stmt = conn.prepare(COMPLETION_SQL)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let kind: String = row.get(0)?;
+            let schema: Option<String> = row.get(1)?;
+            let relation: Option<String> = row.get(2)?;
+            let name: String = row.get(3)?;
+            let schema = schema.unwrap_or_default();
+            match kind.as_str() {
+                "keyword" => {
+                    catalog.keywords.insert(name.to_uppercase());
+                }
+                "schema" => {
+                    catalog.schemas.insert(name);
+                }
+                "relation" => {
+                    catalog.relations.insert((schema, name));
+                }
+                "function" => {
+                    catalog.functions.insert((schema, name));
+                }
+                _ => {
+                    catalog.columns.insert((relation.unwrap_or_default(), name));
+                }
+            }
+        }
+        catalog.snapshots = snapshot_ids(conn)?;
+        Ok(catalog)
+    }
+}
+
+/// Snapshot ids, newest first; none if the database has no snapshot catalog yet.
+fn snapshot_ids(conn: &Connection) -> Result<Vec<String>> {
+    let exists: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'deskql_meta' AND table_name = 'snapshots'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare("SELECT id FROM deskql_meta.snapshots ORDER BY seq DESC")?;
+    let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    Ok(ids)
+}
+
+/// Replace the shared catalog (a poisoned lock is taken over: the data is plain).
+pub fn store(shared: &SharedCatalog, catalog: Catalog) {
+    let mut guard = shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    *guard = catalog;
+}

@@ -1,0 +1,229 @@
+//! The state of one shell session and how it reaches the database.
+//!
+//! Read-only (the default) never holds the file between statements: each
+//! statement (or dot command) opens the database, runs, and closes it, so a
+//! cron ingest waiting for the write lock gets in between two queries. What
+//! a session sets (the pinned snapshot, `SET`/`RESET`/`USE`) is replayed on
+//! each open. With `--write` one read-write connection lives for the session.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use duckdb::Connection;
+
+use crate::format::{Format, Style, TableOptions};
+use crate::storage::{self, Access};
+
+use super::catalog::{self, Catalog, SharedCatalog};
+use super::pager::{self, Paged};
+
+/// Rows a table shows on a terminal unless `--max-rows`/`.maxrows` says otherwise.
+pub const TERMINAL_MAX_ROWS: usize = 40;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub format: Format,
+    pub timer: bool,
+    /// `None`: every row.
+    pub max_rows: Option<usize>,
+}
+
+pub struct Session {
+    db: PathBuf,
+    access: Access,
+    /// The session's connection, with `--write` only.
+    conn: Option<Connection>,
+    /// Statements re-run on each read-only open, in order.
+    replay: Vec<String>,
+    /// The snapshot id pinned by `.snapshot`, for the prompt.
+    pub pinned: Option<String>,
+    pub settings: Settings,
+    pub target: Target,
+    /// A person at a terminal: errors do not stop the shell, messages are shown.
+    pub interactive: bool,
+    /// Reloaded after each statement when completion is on.
+    catalog: Option<SharedCatalog>,
+    /// Nesting of `.read`, bounded against a file that reads itself.
+    pub read_depth: usize,
+}
+
+impl Session {
+    pub fn new(db: &Path, access: Access, settings: Settings, interactive: bool) -> Session {
+        Session {
+            db: db.to_path_buf(),
+            access,
+            conn: None,
+            replay: Vec::new(),
+            pinned: None,
+            settings,
+            target: Target::Stdout,
+            interactive,
+            catalog: None,
+            read_depth: 0,
+        }
+    }
+
+    pub fn db(&self) -> &Path {
+        &self.db
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.access == Access::ReadOnly
+    }
+
+    /// Keep `catalog` up to date from now on.
+    pub fn share_catalog(&mut self, shared: SharedCatalog) {
+        self.catalog = Some(shared);
+    }
+
+    /// A connection for one statement; hand it back with `release`.
+    pub fn connect(&mut self) -> Result<Connection> {
+        if let Some(conn) = self.conn.take() {
+            return Ok(conn);
+        }
+        let conn = storage::open(&self.db, self.access)?;
+        for statement in &self.replay {
+            conn.execute_batch(statement)?;
+        }
+        Ok(conn)
+    }
+
+    /// Read-only: close the connection (releasing the file lock). Read-write:
+    /// keep it for the next statement.
+    pub fn release(&mut self, conn: Connection) {
+        if let Some(shared) = &self.catalog
+            && let Ok(fresh) = Catalog::load(&conn)
+        {
+            catalog::store(shared, fresh);
+        }
+        if !self.is_read_only() {
+            self.conn = Some(conn);
+        }
+    }
+
+    /// Run `f` on a connection, then release it whatever `f` returned.
+    pub fn with_connection<T>(&mut self, f: impl FnOnce(&Connection, &mut Session) -> Result<T>) -> Result<T> {
+        let conn = self.connect()?;
+        let result = f(&conn, self);
+        self.release(conn);
+        result
+    }
+
+    /// Set session state (`SET ...`, `RESET ...`, `USE ...`) now and, read-only,
+    /// on every later open.
+    pub fn set_state(&mut self, statement: &str) -> Result<()> {
+        self.with_connection(|conn, _| Ok(conn.execute_batch(statement)?))?;
+        self.remember(statement);
+        Ok(())
+    }
+
+    /// Record a state statement that has run, for the next read-only opens.
+    /// A repeated statement moves to the end instead of piling up.
+    pub fn remember(&mut self, statement: &str) {
+        if self.is_read_only() {
+            self.replay.retain(|s| s != statement);
+            self.replay.push(statement.to_string());
+        }
+    }
+
+    /// Options for the table format on the current target.
+    pub fn table_options(&self) -> TableOptions {
+        let max_width = match self.target {
+            Target::Stdout if io::stdout().is_terminal() => crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)),
+            _ => None,
+        };
+        TableOptions { max_rows: self.settings.max_rows, max_width }
+    }
+
+    /// Terminal styling only on a terminal, and never with NO_COLOR set.
+    pub fn style(&self) -> Style {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        match self.target {
+            Target::Stdout if io::stdout().is_terminal() && !no_color => Style::Terminal,
+            _ => Style::Plain,
+        }
+    }
+
+    /// Where one result goes: the `.output` file, stdout, or (a person at a
+    /// terminal) stdout through the pager.
+    pub fn sink(&mut self) -> Sink<'_> {
+        let interactive = self.interactive;
+        match &mut self.target {
+            Target::File { file, .. } => Sink::File(file),
+            Target::Stdout => match pager_height(interactive) {
+                Some((command, height)) => Sink::Paged(Paged::new(command, height)),
+                None => Sink::Stdout(io::stdout().lock()),
+            },
+        }
+    }
+
+    /// A message for the person at the terminal (silent in scripts).
+    pub fn say(&self, message: &str) {
+        if self.interactive {
+            println!("{message}");
+        }
+    }
+}
+
+/// The pager and the screen height, when the pager applies: an interactive
+/// session writing to a terminal, with a pager configured.
+fn pager_height(interactive: bool) -> Option<(String, usize)> {
+    if !interactive || !io::stdout().is_terminal() {
+        return None;
+    }
+    let command = pager::command()?;
+    let (_, height) = crossterm::terminal::size().ok()?;
+    Some((command, usize::from(height)))
+}
+
+/// Where results are written (`.output`).
+pub enum Target {
+    Stdout,
+    File { path: PathBuf, file: BufWriter<File> },
+}
+
+impl Target {
+    pub fn open(path: &Path) -> Result<Target> {
+        let file = File::create(path).map_err(|err| anyhow::anyhow!("cannot write {}: {err}", path.display()))?;
+        Ok(Target::File { path: path.to_path_buf(), file: BufWriter::new(file) })
+    }
+}
+
+/// One result's output.
+pub enum Sink<'a> {
+    Stdout(io::StdoutLock<'static>),
+    Paged(Paged),
+    File(&'a mut BufWriter<File>),
+}
+
+impl Sink<'_> {
+    /// Everything shown (the pager quit, the file flushed).
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Sink::Stdout(mut out) => out.flush()?,
+            Sink::Paged(paged) => paged.finish()?,
+            Sink::File(file) => file.flush()?,
+        }
+        Ok(())
+    }
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(out) => out.write(buf),
+            Sink::Paged(paged) => paged.write(buf),
+            Sink::File(file) => file.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(out) => out.flush(),
+            Sink::Paged(paged) => paged.flush(),
+            Sink::File(file) => file.flush(),
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Splitting SQL text into statements on `;`, except where the `;` is inside a
+//! string ('...', E'...'), a quoted identifier ("..."), a comment (`--`, `/* */`,
+//! nested like PostgreSQL's) or a dollar-quoted body (`$$...$$`, `$tag$...$tag$`).
+//! Also tells a finished input from one that needs more lines.
+
+/// Statements and dot commands of a script, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// One SQL statement, without its `;`.
+    Sql(String),
+    /// A line starting with `.` where a statement could start.
+    Dot(String),
+}
+
+/// The complete statements of `text` and what follows the last `;`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Split {
+    pub statements: Vec<String>,
+    /// Text after the last terminating `;` (may hold an unfinished statement).
+    pub rest: String,
+}
+
+/// Where the scanner is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum State {
+    Code,
+    /// In '...'; `backslash` for E'...' strings, where \' does not end it.
+    Str { backslash: bool },
+    Ident,
+    LineComment,
+    BlockComment { depth: usize },
+    Dollar { tag: String },
+}
+
+/// Byte offsets of the terminating `;`s of `text` and the state at its end.
+fn scan(text: &str) -> (Vec<usize>, State) {
+    let bytes = text.as_bytes();
+    let mut ends = Vec::new();
+    let mut state = State::Code;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        match &mut state {
+            State::Code => match c {
+                b';' => ends.push(i),
+                b'\'' => state = State::Str { backslash: is_escape_string_prefix(bytes, i) },
+                b'"' => state = State::Ident,
+                b'-' if next == Some(b'-') => {
+                    state = State::LineComment;
+                    i += 1;
+                }
+                b'/' if next == Some(b'*') => {
+                    state = State::BlockComment { depth: 1 };
+                    i += 1;
+                }
+                b'$' => {
+                    if let Some(tag) = dollar_tag(text, i) {
+                        i += tag.len() + 1;
+                        state = State::Dollar { tag };
+                    }
+                }
+                _ => {}
+            },
+            State::Str { backslash } => match c {
+                b'\\' if *backslash => i += 1,
+                b'\'' if next == Some(b'\'') => i += 1,
+                b'\'' => state = State::Code,
+                _ => {}
+            },
+            State::Ident => match c {
+                b'"' if next == Some(b'"') => i += 1,
+                b'"' => state = State::Code,
+                _ => {}
+            },
+            State::LineComment => {
+                if c == b'\n' {
+                    state = State::Code;
+                }
+            }
+            State::BlockComment { depth } => {
+                if c == b'*' && next == Some(b'/') {
+                    *depth -= 1;
+                    i += 1;
+                    if *depth == 0 {
+                        state = State::Code;
+                    }
+                } else if c == b'/' && next == Some(b'*') {
+                    *depth += 1;
+                    i += 1;
+                }
+            }
+            State::Dollar { tag } => {
+                if c == b'$' && text[i..].starts_with(tag.as_str()) {
+                    i += tag.len() - 1;
+                    state = State::Code;
+                }
+            }
+        }
+        i += 1;
+    }
+    (ends, state)
+}
+
+/// `E'...'` (or `e'...'`) not preceded by an identifier character.
+fn is_escape_string_prefix(bytes: &[u8], quote: usize) -> bool {
+    quote >= 1 && matches!(bytes[quote - 1], b'e' | b'E') && (quote < 2 || !is_ident_byte(bytes[quote - 2]))
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
+/// The opening tag (`$$` or `$name$`) at byte `at`, if one starts there. `$1`
+/// (a parameter) and `a$b` (part of a name) are not tags.
+fn dollar_tag(text: &str, at: usize) -> Option<String> {
+    let bytes = text.as_bytes();
+    if at > 0 && is_ident_byte(bytes[at - 1]) {
+        return None;
+    }
+    let body = &text[at + 1..];
+    let len = body.bytes().take_while(|&b| b.is_ascii_alphanumeric() || b == b'_').count();
+    let name = &body[..len];
+    if name.starts_with(|c: char| c.is_ascii_digit()) || !body[len..].starts_with('$') {
+        return None;
+    }
+    Some(format!("${name}$"))
+}
+
+/// Split `text` into complete statements (blank ones, such as `;;` or a
+/// comment alone, are dropped) and the rest after the last `;`.
+pub fn split(text: &str) -> Split {
+    let (ends, _) = scan(text);
+    let mut statements = Vec::new();
+    let mut start = 0;
+    for end in ends {
+        let statement = &text[start..end];
+        if !is_blank(statement) {
+            statements.push(statement.trim().to_string());
+        }
+        start = end + 1;
+    }
+    Split { statements, rest: text[start..].to_string() }
+}
+
+/// Only whitespace and comments.
+pub fn is_blank(text: &str) -> bool {
+    let mut rest = text.trim_start();
+    loop {
+        if rest.is_empty() {
+            return true;
+        }
+        if let Some(after) = rest.strip_prefix("--") {
+            rest = after.split_once('\n').map_or("", |(_, tail)| tail).trim_start();
+        } else if rest.starts_with("/*") {
+            rest = after_block_comment(rest).trim_start();
+        } else {
+            return false;
+        }
+    }
+}
+
+/// `text` (starting with `/*`) after its closing `*/`, nesting included.
+fn after_block_comment(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let mut depth = 0;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'/' && bytes[i + 1] == b'*' {
+            depth += 1;
+            i += 2;
+        } else if bytes[i] == b'*' && bytes[i + 1] == b'/' {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return &text[i..];
+            }
+        } else {
+            i += 1;
+        }
+    }
+    ""
+}
+
+/// Whether an interactive input is ready to run: a dot command, or SQL whose
+/// every statement is terminated by `;` outside strings and comments.
+pub fn is_complete(input: &str) -> bool {
+    if is_dot_command(input) {
+        return true;
+    }
+    let (ends, state) = scan(input);
+    let after = ends.last().map_or(input, |&end| &input[end + 1..]);
+    matches!(state, State::Code | State::LineComment) && is_blank(after)
+}
+
+/// A line starting with `.`, where a statement could start.
+fn is_dot_command(line: &str) -> bool {
+    line.trim_start().starts_with('.')
+}
+
+/// The statements and dot commands of a script, in order. A dot command is a
+/// line starting with `.` outside any statement; the last statement needs no `;`.
+pub fn items(text: &str) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut pending = String::new();
+    for line in text.lines() {
+        if is_blank(&pending) && is_dot_command(line) {
+            pending.clear();
+            items.push(Item::Dot(line.trim().to_string()));
+            continue;
+        }
+        pending.push_str(line);
+        pending.push('\n');
+        let split = split(&pending);
+        items.extend(split.statements.into_iter().map(Item::Sql));
+        pending = split.rest;
+    }
+    if !is_blank(&pending) {
+        items.push(Item::Sql(pending.trim().to_string()));
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sql(items: &[&str]) -> Vec<Item> {
+        items.iter().map(|s| Item::Sql(s.to_string())).collect()
+    }
+
+    #[test]
+    fn splits_on_semicolons_outside_strings_and_comments() {
+        let text = "SELECT ';' AS a; SELECT \"x;y\" FROM t; -- no; split\nSELECT 1 /* a ; b */ + 1;";
+        assert_eq!(split(text).statements, vec!["SELECT ';' AS a", "SELECT \"x;y\" FROM t", "-- no; split\nSELECT 1 /* a ; b */ + 1"]);
+    }
+
+    #[test]
+    fn doubled_quotes_and_escape_strings() {
+        assert_eq!(split("SELECT 'it''s; ok'; SELECT E'\\'; still'; SELECT 'a\\';").statements, vec![
+            "SELECT 'it''s; ok'",
+            "SELECT E'\\'; still'",
+            "SELECT 'a\\'"
+        ]);
+    }
+
+    #[test]
+    fn dollar_quotes_nested_comments_and_parameters() {
+        let text = "CREATE MACRO m() AS $$ SELECT 1; $$; SELECT $t$ ; $$ ; $t$; /* a /* b; */ c; */ SELECT $1;";
+        assert_eq!(split(text).statements, vec![
+            "CREATE MACRO m() AS $$ SELECT 1; $$",
+            "SELECT $t$ ; $$ ; $t$",
+            "/* a /* b; */ c; */ SELECT $1"
+        ]);
+    }
+
+    #[test]
+    fn rest_and_blank_statements() {
+        let split = split("SELECT 1;; -- c\n; SELECT 2");
+        assert_eq!(split.statements, vec!["SELECT 1"]);
+        assert_eq!(split.rest, " SELECT 2");
+    }
+
+    #[test]
+    fn completeness() {
+        assert!(is_complete("SELECT 1;"));
+        assert!(is_complete("SELECT 1; -- done"));
+        assert!(is_complete(".tables"));
+        assert!(is_complete(""));
+        assert!(!is_complete("SELECT 1"));
+        assert!(!is_complete("SELECT ';"));
+        assert!(!is_complete("SELECT 1; SELECT 2"));
+        assert!(!is_complete("SELECT /* ; */ 1"));
+        assert!(!is_complete("SELECT $$;"));
+    }
+
+    #[test]
+    fn blank() {
+        assert!(is_blank("  -- x\n /* y /* z */ */ \n"));
+        assert!(is_blank("/* never closed"));
+        assert!(!is_blank("-- x\nSELECT"));
+    }
+
+    #[test]
+    fn script_items() {
+        let text = ".format csv\nSELECT 1,\n  2;\n  .timer on\nSELECT '\n.not a command\n'; SELECT 3";
+        assert_eq!(items(text), vec![
+            Item::Dot(".format csv".into()),
+            Item::Sql("SELECT 1,\n  2".into()),
+            Item::Dot(".timer on".into()),
+            Item::Sql("SELECT '\n.not a command\n'".into()),
+            Item::Sql("SELECT 3".into()),
+        ]);
+        assert_eq!(items("SELECT 1;\n"), sql(&["SELECT 1"]));
+    }
+}
