@@ -59,6 +59,8 @@ pub enum Command {
     Metrics(crate::library::cli::MetricsArgs),
     /// Run a named report (company, user, team, happiness, usage).
     Report(crate::report::ReportArgs),
+    /// Record a report with its provenance, verify a record, or compare two snapshots.
+    Audit(crate::audit::AuditArgs),
     /// Measure ingest at scale against a plain DuckDB copy of the same files.
     Bench(crate::bench::BenchArgs),
 }
@@ -125,6 +127,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Some(Command::Views(args)) => crate::library::cli::run_views(&cli.db, &args),
         Some(Command::Metrics(args)) => crate::library::cli::run_metrics(&args),
         Some(Command::Report(args)) => crate::report::run(&cli.db, &args),
+        Some(Command::Audit(args)) => crate::audit::run(&cli.db, &args),
         Some(Command::Bench(args)) => crate::bench::run(&args),
         None => crate::repl::run_repl(&cli.db, &crate::repl::ReplArgs::default()),
     }

@@ -1,6 +1,7 @@
 //! deskql: the command-line entry point. Parses arguments and hands over to
 //! the module that owns each concern; no logic lives here.
 
+mod audit;
 mod bench;
 mod cli;
 mod contract;

@@ -81,6 +81,39 @@ impl Docs {
     pub fn object(&self, name: &str) -> Option<&ObjectDoc> {
         self.objects.iter().find(|o| o.name == name)
     }
+
+    /// The objects `sql` uses, directly or through other objects, in library
+    /// order: what a figure computed by `sql` depends on.
+    pub fn closure(&self, sql: &str) -> Vec<&ObjectDoc> {
+        let mut wanted: Vec<String> = referenced_names(sql);
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(name) = wanted.pop() {
+            if seen.contains(&name) {
+                continue;
+            }
+            if let Some(object) = self.object(&name) {
+                wanted.extend(referenced_names(&object.sql));
+            }
+            seen.push(name);
+        }
+        self.objects.iter().filter(|o| seen.contains(&o.name)).collect()
+    }
+}
+
+/// Names of library objects `sql` refers to (`metrics.<name>`).
+pub fn referenced_names(sql: &str) -> Vec<String> {
+    let prefix = format!("{SCHEMA}.");
+    let mut names = Vec::new();
+    let mut rest = sql;
+    while let Some(at) = rest.find(&prefix) {
+        let starts_name = rest[..at].chars().last().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+        rest = &rest[at + prefix.len()..];
+        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if starts_name && !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 /// Objects of one file: every `CREATE ... metrics.<name>` statement with the
@@ -275,6 +308,14 @@ mod tests {
         assert_eq!(metric.definition, "How many; counted once.");
         let rows: Vec<(&str, &str, i32)> = docs.catalogue.iter().map(|r| (r.report.as_str(), r.section.as_str(), r.ordinal)).collect();
         assert_eq!(rows, vec![("company", "all", 0), ("company", "email", 1000), ("user", "all", 0)]);
+    }
+
+    #[test]
+    fn the_closure_follows_references_through_objects() {
+        let text = "--- A.\nCREATE MACRO metrics.a() AS metrics.b() + 1;\n--- B.\nCREATE MACRO metrics.b() AS 2;\n--- C.\nCREATE MACRO metrics.c() AS 3;";
+        let docs = Docs::parse(&[file(text)], &[]).unwrap();
+        let names: Vec<&str> = docs.closure("SELECT metrics.a(), xmetrics.c()").iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, vec!["a", "b"]);
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub mod query;
 mod render;
 mod units;
 
+pub use units::display_value;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

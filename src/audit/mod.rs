@@ -1,0 +1,144 @@
+//! `deskql audit run|verify|diff`: proving a figure. `run` records a report
+//! with everything that produced it (`record`); `verify` recomputes it with
+//! the recorded snapshot and library version and says whether it is
+//! identical (`verify`); `diff` shows which metrics changed between two
+//! snapshots and which conversations explain it (`diff`).
+
+pub mod canonical;
+mod diff;
+pub mod record;
+mod verify;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use duckdb::Connection;
+
+use crate::cli::{WaitArgs, exit};
+use crate::library::install::{self, Target};
+use crate::library::{self, SCHEMA, Version};
+use crate::report::ReportArgs;
+use crate::storage::{self, Access};
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub action: AuditAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditAction {
+    /// Run a report and record it with its provenance and a digest of its figures.
+    Run(RunArgs),
+    /// Recompute an audit's report and check that it is identical (exit 0) or show what differs (exit 1).
+    Verify(VerifyArgs),
+    /// Which metrics of a report changed between two snapshots (--snapshot A --snapshot B), and why.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Library version to compute with (default: the installed one). An older
+    /// embedded version is installed side by side if needed.
+    #[arg(long, value_name = "VERSION")]
+    pub library: Option<String>,
+    /// Where to write the audit record (`-`: standard output).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The audit record written by `deskql audit run`.
+    pub audit: PathBuf,
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+/// The report's arguments, with `--snapshot` given twice; `--format table`
+/// (default) or `json`.
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+pub fn run(db: &Path, args: &AuditArgs) -> Result<u8> {
+    match &args.action {
+        AuditAction::Run(run) => record_audit(db, run),
+        AuditAction::Verify(verify) => verify::verify(db, verify),
+        AuditAction::Diff(diff) => diff::diff(db, diff),
+    }
+}
+
+fn record_audit(db: &Path, args: &RunArgs) -> Result<u8> {
+    let version = match &args.library {
+        Some(v) => Version::parse(v)?,
+        None => library::cli::installed_library(&storage::open(db, Access::ReadOnly)?)?.version,
+    };
+    let library = library::find(version)?;
+    let (conn, schema) = open_with_library(db, library, &args.wait)?;
+    let mut report = args.report.clone();
+    let snapshot = record::snapshot_proof(&conn, &report)?;
+    report.snapshot = vec![snapshot.id.clone()];
+    let (result, result_digest, inputs) = record::compute(&conn, &report, &schema, &snapshot)?;
+    let (library_proof, report_sql) = record::library_proof(library, report.kind)?;
+    let audit = record::AuditRecord {
+        format: record::FORMAT.to_string(),
+        created_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        tool: record::tool(&conn)?,
+        report,
+        snapshot,
+        library: library_proof,
+        report_sql,
+        inputs,
+        result,
+        result_digest,
+    };
+    let text = serde_json::to_string_pretty(&audit)? + "\n";
+    if args.out.as_os_str() == "-" {
+        print!("{text}");
+    } else {
+        std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
+        eprintln!(
+            "audit of the {} report written to {}: snapshot {}, library {}, result digest {}",
+            audit.report.kind.name(),
+            args.out.display(),
+            audit.snapshot.id,
+            audit.library.version,
+            audit.result_digest
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// A read-only connection and the schema where `library` is installed: the
+/// current schema if it holds that version, else the version's side-by-side
+/// schema, installed first if missing (the only write an audit makes).
+fn open_with_library(db: &Path, library: &library::Library, wait: &WaitArgs) -> Result<(Connection, String)> {
+    let conn = storage::open(db, Access::ReadOnly)?;
+    let holds = |conn: &Connection, schema: &str| -> Result<bool> {
+        Ok(install::installed_in(conn, schema)?.is_some_and(|i| i.version == library.version.to_string() && i.sql_sha256 == library.sha256))
+    };
+    if holds(&conn, SCHEMA)? {
+        return Ok((conn, SCHEMA.to_string()));
+    }
+    let side = library.version.side_by_side_schema();
+    if holds(&conn, &side)? {
+        return Ok((conn, side));
+    }
+    drop(conn);
+    let writer = storage::open(db, wait.access())?;
+    let outcome = install::install(&writer, library, Target::SideBySide)?;
+    eprintln!("{} (to compute with the audited definitions)", outcome.message());
+    drop(writer);
+    Ok((storage::open(db, Access::ReadOnly)?, side))
+}

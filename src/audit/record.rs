@@ -1,0 +1,160 @@
+//! An audit record: a report's figures together with everything that
+//! produced them (arguments, snapshot and its content hash, library version
+//! and the SHA-256 of every SQL object used, fingerprints of the stored input
+//! rows, tool and DuckDB versions) and a canonical digest of the figures.
+
+use anyhow::{Context, Result};
+use duckdb::{Connection, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::canonical;
+use crate::contract::{Contract, quote_ident};
+use crate::ingest::template::render;
+use crate::library::{self, Library};
+use crate::report::{self, ReportArgs, ReportKind};
+
+/// Identifies the record's JSON shape.
+pub const FORMAT: &str = "deskql.audit/1";
+
+const FINGERPRINT_SQL: &str = include_str!("../../sql/audit/fingerprint.sql");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub format: String,
+    /// When the audit was made (UTC); not part of any comparison.
+    pub created_at: String,
+    pub tool: Tool,
+    /// The report's arguments, pinned to the snapshot below.
+    pub report: ReportArgs,
+    pub snapshot: SnapshotProof,
+    pub library: LibraryProof,
+    /// The report's own queries (`sql/reports/...`).
+    pub report_sql: ObjectProof,
+    /// The stored rows the report may read, as of the snapshot.
+    pub inputs: Vec<InputProof>,
+    /// The report document, canonical (sorted keys, rounded numbers), without
+    /// what does not depend on data and definitions (the tool version, the
+    /// schema the library was installed in).
+    pub result: Value,
+    /// SHA-256 of the canonical text of `result`.
+    pub result_digest: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Tool {
+    pub deskql: String,
+    pub duckdb: String,
+    pub storage_version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SnapshotProof {
+    pub id: String,
+    pub seq: i32,
+    pub taken_at: String,
+    pub content_hash: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LibraryProof {
+    pub version: String,
+    pub sql_sha256: String,
+    /// Every library object the report uses, directly or indirectly.
+    pub objects: Vec<ObjectProof>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ObjectProof {
+    pub name: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct InputProof {
+    pub table: String,
+    pub rows: i64,
+    pub sha256: String,
+}
+
+/// The snapshot a report reads: `--snapshot`, else the latest.
+pub fn snapshot_proof(conn: &Connection, args: &ReportArgs) -> Result<SnapshotProof> {
+    let seq = match args.snapshot.as_slice() {
+        [] => conn
+            .query_row("SELECT max(seq) FROM deskql_meta.snapshots", [], |r| r.get::<_, Option<i32>>(0))?
+            .context("the database has no snapshot yet")?,
+        [id] => crate::snapshots::seq_of(conn, id)?,
+        _ => anyhow::bail!("an audit reads one snapshot: give --snapshot once"),
+    };
+    Ok(conn.query_row(
+        "SELECT id, seq, strftime(taken_at, '%Y-%m-%dT%H:%M:%SZ'), content_hash FROM deskql_meta.snapshots WHERE seq = ?",
+        [seq],
+        |r| Ok(SnapshotProof { id: r.get(0)?, seq: r.get(1)?, taken_at: r.get(2)?, content_hash: r.get(3)? }),
+    )?)
+}
+
+/// The library objects and report queries a report kind uses.
+pub fn library_proof(library: &Library, kind: ReportKind) -> Result<(LibraryProof, ObjectProof)> {
+    let (file, text) = report::query_file(kind)?;
+    let objects = library
+        .docs
+        .closure(text)
+        .into_iter()
+        .map(|o| ObjectProof { name: format!("{}.{}", library::SCHEMA, o.name), sha256: o.sha256.clone() })
+        .collect();
+    let proof = LibraryProof { version: library.version.to_string(), sql_sha256: library.sha256.clone(), objects };
+    Ok((proof, ObjectProof { name: format!("sql/reports/{file}"), sha256: library::sha256_hex(text) }))
+}
+
+/// Fingerprints of every contract table as of `seq`: the account's rows,
+/// or every account's for reports that compare accounts (usage benchmarks).
+pub fn input_proofs(conn: &Connection, seq: i32, kind: ReportKind, account_id: i64) -> Result<Vec<InputProof>> {
+    let account = if kind == ReportKind::Usage { None } else { Some(account_id) };
+    let mut proofs = Vec::new();
+    for table in &Contract::get().tables {
+        let keys: Vec<String> = table.key.iter().map(|k| format!("t.{}", quote_ident(k))).collect();
+        let sql = render(FINGERPRINT_SQL, &[("table_at", &quote_ident(&format!("{}_at", table.name))), ("keys", &keys.join(", "))]);
+        let (rows, sha256): (i64, String) = conn
+            .query_row(&sql, params![seq, account, account], |r| Ok((r.get(0)?, r.get(1)?)))
+            .with_context(|| format!("fingerprinting {}", table.name))?;
+        proofs.push(InputProof { table: table.name.clone(), rows, sha256 });
+    }
+    Ok(proofs)
+}
+
+/// The report document as audited: canonical, without what depends on the
+/// database file or the tool rather than on data and definitions: the tool
+/// version, the schema the library is installed in, the snapshot's sequence
+/// number (its id and content hash stay). The same snapshot content with the
+/// same library gives the same digest in any database, on any machine.
+pub fn audited_result(doc: &report::document::ReportDoc) -> Result<Value> {
+    let mut value = serde_json::to_value(doc)?;
+    if let Some(header) = value.get_mut("header").and_then(Value::as_object_mut) {
+        header.remove("generated_by");
+        if let Some(library) = header.get_mut("library").and_then(Value::as_object_mut) {
+            library.remove("schema");
+        }
+        if let Some(snapshot) = header.get_mut("snapshot").and_then(Value::as_object_mut) {
+            snapshot.remove("seq");
+        }
+    }
+    Ok(canonical::canonical(&value))
+}
+
+pub fn tool(conn: &Connection) -> Result<Tool> {
+    Ok(Tool {
+        deskql: env!("CARGO_PKG_VERSION").to_string(),
+        duckdb: conn.query_row("SELECT version()", [], |r| r.get(0))?,
+        storage_version: crate::storage::STORAGE_VERSION,
+    })
+}
+
+/// Recompute a report for `args` (pinned to its snapshot) with library
+/// `library` in schema `schema`: the result, its digest and the inputs.
+pub fn compute(conn: &Connection, args: &ReportArgs, schema: &str, snapshot: &SnapshotProof) -> Result<(Value, String, Vec<InputProof>)> {
+    let doc = report::build(conn, args, schema)?;
+    let result = audited_result(&doc)?;
+    let digest = canonical::digest(&result);
+    let inputs = input_proofs(conn, snapshot.seq, args.kind, doc.header.account.id)?;
+    Ok((result, digest, inputs))
+}
