@@ -111,14 +111,16 @@ fn ctrl_c_interrupts_a_running_query_and_keeps_the_shell() {
     }
     let (_tmp, db) = empty_db();
     let t = start(&db, &[], &[]);
-    t.command("SELECT count(*) FROM range(10000000000) a, range(1000) b;");
+    // The statement after the interrupted one, on the same line, is not run.
+    t.command("SELECT count(*) FROM range(10000000000) a, range(1000) b; SELECT 'not' || ' run' AS x;");
     sleep(Duration::from_millis(800));
     let pressed = Instant::now();
     t.press("C-c");
     t.wait_for("query interrupted");
     assert!(pressed.elapsed() < Duration::from_secs(10), "the interrupt took {:?}", pressed.elapsed());
     t.command("SELECT 'still' || ' here' AS s;");
-    t.wait_for("│ still here │");
+    let screen = t.wait_for("│ still here │");
+    assert!(!screen.contains("│ not run │"), "{screen}");
 }
 
 #[test]

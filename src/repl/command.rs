@@ -28,7 +28,7 @@ const COMMANDS: &[(&str, &str, &str)] = &[
     (".maxrows", "N", "rows a table shows at most (0: all)"),
     (".output", "[FILE]", "write results to FILE; no argument: back to the terminal"),
     (".read", "FILE", "run the statements and dot commands of FILE"),
-    (".report", "KIND --account A [--from D] [--to D] [--format F]", "a named report, as `deskql report`"),
+    (".report", "KIND --account A ...", "a named report, with the arguments of `deskql report` (.report --help)"),
     (".quit", "", "leave the shell (.exit, Ctrl-D)"),
 ];
 

@@ -42,6 +42,14 @@ pub fn run_script(session: &mut Session, text: &str) -> Result<Flow> {
         match run_item(session, &item) {
             Ok(Flow::Continue) => {}
             Ok(Flow::Quit) => return Ok(Flow::Quit),
+            // Ctrl-C stops the rest of the input, `.read` files included.
+            Err(err) if session.interactive && err.downcast_ref::<Interrupted>().is_some() => {
+                if session.read_depth > 0 {
+                    return Err(err);
+                }
+                report_error(&err);
+                break;
+            }
             Err(err) if session.interactive => report_error(&err),
             Err(err) => return Err(err),
         }
