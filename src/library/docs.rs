@@ -16,7 +16,7 @@ use super::{SCHEMA, SourceFile, sha256_hex};
 use crate::sqltext::split_statements;
 
 /// Units a metric may have; they decide formatting and comparisons.
-pub const UNITS: &[&str] = &["count", "per_day", "seconds", "percent", "score", "ratio", "weekday", "hour", "stars"];
+pub const UNITS: &[&str] = &["count", "per_day", "seconds", "percent", "score", "ratio", "weekday", "hour", "stars", "flag"];
 
 /// One object (macro, table macro or view) of the library.
 #[derive(Debug, Clone, Serialize)]
