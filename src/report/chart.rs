@@ -20,26 +20,41 @@ pub fn sparkline(values: &[f64]) -> String {
         .collect()
 }
 
+/// One bar: its label, its value (the length; negative values draw as 0)
+/// and the value as text, written after the bar.
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub text: String,
+}
+
 /// A horizontal bar chart comparing labelled values (e.g. account vs
-/// benchmark), as an inline SVG element.
-pub fn svg_bars(bars: &[(String, f64)], width: u32) -> String {
-    let max = bars.iter().map(|(_, v)| *v).fold(0.0, f64::max);
+/// benchmark), as an inline SVG element with an accessible title.
+pub fn svg_bars(title: &str, bars: &[Bar], width: u32) -> String {
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
     let row_height = 22;
     let label_width = 110;
+    let text_width = 90;
     let height = row_height * bars.len() as u32 + 4;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" role=\"img\" viewBox=\"0 0 {width} {height}\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" role=\"img\" viewBox=\"0 0 {width} {height}\">\
+         <title>{}</title>",
+        super::html::escape(title)
     );
-    for (i, (label, value)) in bars.iter().enumerate() {
+    for (i, bar) in bars.iter().enumerate() {
         let y = i as u32 * row_height + 2;
-        let span = (width - label_width - 60) as f64;
-        let length = if max > 0.0 { (value / max * span).max(1.0) } else { 1.0 };
+        let span = width.saturating_sub(label_width + text_width) as f64;
+        let length = if max > 0.0 && bar.value > 0.0 { (bar.value / max * span).max(1.0) } else { 1.0 };
         let fill = if i == 0 { "#2f6fdf" } else { "#9aa5b1" };
         svg.push_str(&format!(
             "<text x=\"0\" y=\"{}\" font-size=\"12\" font-family=\"Arial, sans-serif\" fill=\"#333\">{}</text>\
-             <rect x=\"{label_width}\" y=\"{y}\" width=\"{length:.1}\" height=\"16\" rx=\"2\" fill=\"{fill}\"/>",
+             <rect x=\"{label_width}\" y=\"{y}\" width=\"{length:.1}\" height=\"16\" rx=\"2\" fill=\"{fill}\"/>\
+             <text x=\"{:.1}\" y=\"{}\" font-size=\"12\" font-family=\"Arial, sans-serif\" fill=\"#333\">{}</text>",
             y + 13,
-            super::html::escape(label)
+            super::html::escape(&bar.label),
+            label_width as f64 + length + 6.0,
+            y + 13,
+            super::html::escape(&bar.text)
         ));
     }
     svg.push_str("</svg>");
@@ -59,9 +74,11 @@ mod tests {
 
     #[test]
     fn svg_bars_are_self_contained() {
-        let svg = svg_bars(&[("You".into(), 2.0), ("Benchmark <all>".into(), 4.0)], 400);
+        let bar = |label: &str, value: f64| Bar { label: label.into(), value, text: format!("{value} s") };
+        let svg = svg_bars("CSAT & co", &[bar("You", 2.0), bar("Benchmark <all>", 4.0), bar("Nobody", -1.0)], 400);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert!(svg.contains("Benchmark &lt;all&gt;"));
+        assert!(svg.contains("Benchmark &lt;all&gt;") && svg.contains("<title>CSAT &amp; co</title>") && svg.contains(">4 s</text>"));
+        assert!(svg.contains("width=\"200.0\"") && svg.contains("width=\"1.0\""), "the largest bar spans the chart, a negative one is a sliver: {svg}");
         assert!(!svg.contains("href"));
     }
 }

@@ -93,7 +93,7 @@ pub struct Card {
     pub section: String,
     pub metric: String,
     pub label: String,
-    /// count, per_day, seconds, percent, score, ratio, weekday, hour, stars.
+    /// count, per_day, seconds, percent, score, ratio, weekday, hour, stars, flag.
     pub unit: String,
     pub value: Option<f64>,
     #[serde(default)]
@@ -103,6 +103,14 @@ pub struct Card {
     /// `percent` (relative change) or `points` (difference of percents).
     #[serde(default)]
     pub change_unit: Option<String>,
+    /// Usage report: the mean of the metric over every account of the
+    /// snapshot with a value (NULL for other metrics and reports).
+    #[serde(default)]
+    pub benchmark: Option<f64>,
+    /// Usage report: value minus benchmark, in the metric's unit (points for
+    /// percents).
+    #[serde(default)]
+    pub difference: Option<f64>,
 }
 
 /// A table of rows (the per-day series, the conversation history, ...).

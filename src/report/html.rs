@@ -2,10 +2,10 @@
 //! tables and inline `style` attributes (what mail clients render), no
 //! scripts, no external assets, no links to fetch; charts are inline SVG.
 
-use super::chart::svg_bars;
+use super::chart::{Bar, svg_bars};
 use super::document::{Card, ReportDoc, Table};
-use super::render::{header_lines, sections, title};
-use super::units::{display_change, display_value, duration, section_title};
+use super::render::{card_cells, card_header, columns, header_lines, not_enabled_text, sections, shown_cards, title};
+use super::units::{display_value, duration, section_title};
 
 const PAGE: &str = "margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933;";
 const CARD: &str = "background:#ffffff;border:1px solid #d9dee4;border-radius:6px;padding:16px;margin:0 0 16px 0;";
@@ -28,7 +28,7 @@ pub fn document(doc: &ReportDoc) -> String {
     html.push_str(&header_lines(doc).iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>"));
     html.push_str("</p>\n");
     for (section, cards) in sections(&doc.cards) {
-        html.push_str(&section_html(&section, &cards, doc.header.previous_period.is_some()));
+        html.push_str(&section_html(doc, &section, &cards));
     }
     for table in &doc.tables {
         html.push_str(&table_html(table));
@@ -43,38 +43,53 @@ pub fn document(doc: &ReportDoc) -> String {
     html
 }
 
-fn section_html(section: &str, cards: &[&Card], compared: bool) -> String {
+fn section_html(doc: &ReportDoc, section: &str, cards: &[&Card]) -> String {
     let mut html = format!("<div style=\"{CARD}\" data-section=\"{}\">", escape(section));
     html.push_str(&format!("<h2 style=\"font-size:17px;margin:0 0 10px 0;\">{}</h2>", escape(&section_title(section))));
-    let benchmarked: Vec<&&Card> = cards.iter().filter(|c| c.previous.is_some() && c.change_unit.as_deref() == Some("benchmark")).collect();
-    html.push_str("<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;border-collapse:collapse;\">");
-    html.push_str(&format!("<tr><th style=\"{TH}\">Metric</th><th style=\"{TH}text-align:right;\">Value</th>"));
-    if compared {
-        html.push_str(&format!("<th style=\"{TH}text-align:right;\">Previous</th><th style=\"{TH}text-align:right;\">Change</th>"));
+    let Some(shown) = shown_cards(cards) else {
+        html.push_str(&format!(
+            "<p style=\"font-size:14px;color:#52606d;margin:0;\" data-not-enabled=\"{}\">{}</p></div>\n",
+            escape(section),
+            escape(&not_enabled_text(section))
+        ));
+        return html;
+    };
+    let columns = columns(doc, section, &shown);
+    html.push_str("<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;border-collapse:collapse;\"><tr>");
+    for (i, heading) in card_header(columns).iter().enumerate() {
+        let align = if i == 0 { "" } else { "text-align:right;" };
+        html.push_str(&format!("<th style=\"{TH}{align}\">{}</th>", escape(&capitalized(heading))));
     }
     html.push_str("</tr>");
-    for card in cards {
-        html.push_str(&format!(
-            "<tr><td style=\"{TD}\">{}</td><td style=\"{TD_NUMBER}\">{}</td>",
-            escape(&card.label),
-            escape(&display_value(&card.unit, card.value))
-        ));
-        if compared {
-            html.push_str(&format!(
-                "<td style=\"{TD_NUMBER}\">{}</td><td style=\"{TD_NUMBER}\">{}</td>",
-                escape(&display_value(&card.unit, card.previous)),
-                escape(&display_change(card.change, card.change_unit.as_deref()))
-            ));
+    for card in &shown {
+        html.push_str("<tr>");
+        for (i, cell) in card_cells(card, columns).iter().enumerate() {
+            html.push_str(&format!("<td style=\"{}\">{}</td>", if i == 0 { TD } else { TD_NUMBER }, escape(cell)));
         }
         html.push_str("</tr>");
     }
     html.push_str("</table>");
+    let benchmarked: Vec<&&Card> = shown.iter().filter(|c| c.benchmark.is_some()).collect();
+    if !benchmarked.is_empty() {
+        html.push_str("<h3 style=\"font-size:14px;margin:16px 0 4px 0;color:#52606d;\">This account against the benchmark</h3>");
+    }
     for card in benchmarked {
-        let bars = vec![("This account".to_string(), card.value.unwrap_or(0.0)), ("Benchmark".to_string(), card.previous.unwrap_or(0.0))];
-        html.push_str(&format!("<p style=\"font-size:13px;margin:12px 0 4px 0;\">{}</p>{}", escape(&card.label), svg_bars(&bars, 480)));
+        let bar = |label: &str, value: Option<f64>| Bar { label: label.to_string(), value: value.unwrap_or(0.0), text: display_value(&card.unit, value) };
+        let bars = [bar("This account", card.value), bar("Benchmark", card.benchmark)];
+        let hint = if card.unit == "seconds" { " (lower is better)" } else { "" };
+        html.push_str(&format!(
+            "<p style=\"font-size:13px;margin:10px 0 2px 0;\">{}{hint}</p>{}",
+            escape(&card.label),
+            svg_bars(&format!("{}: this account against the benchmark", card.label), &bars, 520)
+        ));
     }
     html.push_str("</div>\n");
     html
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
 fn table_html(table: &Table) -> String {
@@ -108,6 +123,7 @@ fn cell_text(column: &str, value: &serde_json::Value) -> (String, bool) {
         serde_json::Value::Number(n) if column.ends_with("_time") => (duration(n.as_f64().unwrap_or(0.0)), true),
         serde_json::Value::Number(n) => (n.to_string(), true),
         serde_json::Value::String(s) => (readable_timestamp(s), false),
+        serde_json::Value::Bool(b) => (if *b { "yes" } else { "no" }.to_string(), false),
         other => (other.to_string(), false),
     }
 }

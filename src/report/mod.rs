@@ -16,7 +16,7 @@ pub use units::display_value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, Parser, ValueEnum};
 use duckdb::Connection;
 
@@ -89,7 +89,9 @@ pub struct ReportArgs {
     /// First local day after the period (YYYY-MM-DD, excluded).
     #[arg(long)]
     pub to: Option<String>,
-    /// A calendar month (YYYY-MM) instead of --from/--to.
+    /// A calendar month (YYYY-MM) instead of --from/--to. The usage report
+    /// takes a month only; default: the last full month before the
+    /// snapshot's as-of date.
     #[arg(long)]
     pub month: Option<String>,
     /// Time zone of the local dates (IANA name). Default: the account's.
@@ -138,6 +140,12 @@ pub struct ReportArgs {
     #[arg(long, short)]
     #[serde(skip)]
     pub output: Option<PathBuf>,
+    /// Usage report: an FAQ view followed within this time by a conversation
+    /// of the same customer is not deflected (24h, 90m, 3600s or seconds;
+    /// default 24h).
+    #[arg(long, value_name = "DURATION")]
+    #[serde(default)]
+    pub deflection_window: Option<String>,
 }
 
 fn default_format() -> ReportFormat {
@@ -197,7 +205,7 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
         ReportKind::Company => vec![("daily", "Per day")],
         ReportKind::User | ReportKind::Team => vec![("daily", "Per day"), ("conversations", "Conversation history")],
         ReportKind::Happiness => vec![("ratings", "Ratings")],
-        ReportKind::Usage => bail!("the usage report is not available yet"),
+        ReportKind::Usage => vec![("features", "Adoption of features")],
     };
     let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
     let cards = document::cards(&query::run(conn, file, cards_query, schema, &parameters)?)?;
@@ -215,7 +223,7 @@ pub fn query_file(kind: ReportKind) -> Result<(&'static str, &'static str)> {
         ReportKind::Company => ("company.sql", query::COMPANY),
         ReportKind::User | ReportKind::Team => ("user.sql", query::USER),
         ReportKind::Happiness => ("happiness.sql", query::HAPPINESS),
-        ReportKind::Usage => bail!("the usage report is not available yet"),
+        ReportKind::Usage => ("usage.sql", query::USAGE),
     })
 }
 

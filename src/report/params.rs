@@ -49,6 +49,8 @@ pub struct Resolved {
     pub schema: String,
     /// Things the reader should know (a clamped period, ...).
     pub notes: Vec<String>,
+    /// Usage report: the deflection window, in seconds.
+    pub deflection_window: i64,
 }
 
 impl Resolved {
@@ -64,7 +66,8 @@ impl Resolved {
             .set("channels", list_text(self.channels.clone()))
             .set("with_tags", list_text(self.tags.clone()))
             .set("viewer", self.viewer.as_ref().map_or(Value::Null, |v| Value::BigInt(v.id)))
-            .set("users", list_text(self.subject.as_ref().map(|s| s.users.iter().map(|u| u.id.to_string()).collect())));
+            .set("users", list_text(self.subject.as_ref().map(|s| s.users.iter().map(|u| u.id.to_string()).collect())))
+            .set("deflection_window", Value::BigInt(self.deflection_window));
         p
     }
 }
@@ -97,7 +100,17 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
     if let Some(zone) = &args.tz {
         check_zone(conn, zone)?;
     }
-    let (date_from, date_to) = period_of(args)?;
+    if args.kind != ReportKind::Usage && args.deflection_window.is_some() {
+        bail!("--deflection-window applies to the usage report only");
+    }
+    let deflection_window = args.deflection_window.as_deref().map_or(Ok(DEFAULT_DEFLECTION_WINDOW), parse_window)?;
+    let (date_from, date_to, default_month) = match args.kind {
+        ReportKind::Usage => usage_month(conn, args, account_id, snapshot_seq)?,
+        _ => {
+            let (from, to) = period_of(args)?;
+            (from, to, None)
+        }
+    };
     let mut resolved = Resolved {
         kind: args.kind,
         account_id,
@@ -113,8 +126,20 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         compare: args.compare,
         schema: schema.to_string(),
         notes: Vec::new(),
+        deflection_window,
     };
     apply_history_window(conn, &mut resolved, args.clamp)?;
+    if args.kind == ReportKind::Usage {
+        resolved.notes.extend(default_month);
+        resolved.notes.push(
+            "benchmark: the unweighted mean over every account of the snapshot with data for the metric, each over the same calendar month in its own time zone"
+                .to_string(),
+        );
+        resolved.notes.push(format!(
+            "deflection window: {} (an FAQ view followed within it by a conversation of the same customer is not deflected)",
+            window_text(deflection_window)
+        ));
+    }
     resolved.subject = resolve_subject(conn, args, &lookup)?;
     if let Some(viewer) = &args.as_user {
         resolved.viewer = Some(resolve_viewer(conn, viewer, &lookup)?);
@@ -180,6 +205,74 @@ fn parse_date(flag: &str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").with_context(|| format!("{flag} {text:?} is not a date: expected YYYY-MM-DD, e.g. 2026-10-01"))
 }
 
+/// The default `--deflection-window`: 24 hours.
+pub const DEFAULT_DEFLECTION_WINDOW: i64 = 86_400;
+
+/// The usage report's month: `--month`, else the calendar month before the
+/// one holding the snapshot's as-of instant, in the report's zone (with a
+/// note saying so). The report is account-wide and monthly: the period and
+/// filter options of the other reports are refused.
+fn usage_month(conn: &Connection, args: &ReportArgs, account_id: i64, snapshot_seq: Option<i32>) -> Result<(NaiveDate, NaiveDate, Option<String>)> {
+    if args.from.is_some() || args.to.is_some() {
+        bail!("the usage report covers a calendar month: give --month YYYY-MM (default: the last full month before the snapshot), not --from/--to");
+    }
+    let refused = [
+        (!args.inbox.is_empty(), "--inbox"),
+        (!args.channel.is_empty(), "--channel"),
+        (!args.tag.is_empty(), "--tag"),
+        (args.as_user.is_some(), "--as-user"),
+        (args.compare, "--compare"),
+        (args.clamp, "--clamp"),
+    ];
+    if let Some((_, flag)) = refused.iter().find(|(given, _)| *given) {
+        bail!("{flag} does not apply to the usage report: it covers the whole account for one calendar month, against a benchmark of every account");
+    }
+    if let Some(month) = &args.month {
+        let (from, to) = month_bounds(month)?;
+        return Ok((from, to, None));
+    }
+    let mut p = Parameters::default();
+    p.set("account", Value::BigInt(account_id))
+        .set("zone", optional_text(args.tz.as_deref()))
+        .set("snap", snapshot_seq.map_or(Value::Null, Value::Int));
+    let rows = query::values(conn, query::USAGE, "default_month", &p)?;
+    let [month, zone, taken_at] = rows.first().map(|r| [text(&r[0]), text(&r[1]), text(&r[2])]).context("the snapshot has no as-of time")?;
+    let (from, to) = month_bounds(&month)?;
+    let note = format!(
+        "month {month} chosen by default: the last full month before the snapshot's as-of time ({taken_at}) in {zone}; --month YYYY-MM picks another"
+    );
+    Ok((from, to, Some(note)))
+}
+
+/// `--deflection-window`: `24h`, `90m`, `3600s` or plain seconds; positive.
+pub fn parse_window(text: &str) -> Result<i64> {
+    let trimmed = text.trim();
+    let (number, factor) = match trimmed.char_indices().last() {
+        Some((at, unit)) if unit.is_ascii_alphabetic() => match unit.to_ascii_lowercase() {
+            'h' => (&trimmed[..at], 3600),
+            'm' => (&trimmed[..at], 60),
+            's' => (&trimmed[..at], 1),
+            _ => (trimmed, 0),
+        },
+        _ => (trimmed, 1),
+    };
+    let seconds = number.trim().parse::<i64>().ok().filter(|n| *n > 0 && factor > 0).and_then(|n| n.checked_mul(factor));
+    seconds.with_context(|| {
+        format!("--deflection-window {text:?} is not a duration: expected a positive whole number of hours, minutes or seconds, e.g. 24h, 90m, 3600s or 3600")
+    })
+}
+
+/// A window in seconds as the shortest of `24h`, `90m`, `45s`.
+pub fn window_text(seconds: i64) -> String {
+    if seconds % 3600 == 0 {
+        format!("{}h", seconds / 3600)
+    } else if seconds % 60 == 0 {
+        format!("{}m", seconds / 60)
+    } else {
+        format!("{seconds}s")
+    }
+}
+
 /// `2026-10` -> [2026-10-01, 2026-11-01).
 pub fn month_bounds(text: &str) -> Result<(NaiveDate, NaiveDate)> {
     let first = NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
@@ -209,6 +302,13 @@ fn apply_history_window(conn: &Connection, resolved: &mut Resolved, clamp: bool)
     } else {
         "plus and pro plans report on the account's lifetime, from its creation day"
     };
+    if resolved.kind == ReportKind::Usage {
+        bail!(
+            "account {} is on the {plan} plan and can report from {earliest} ({rule}), so not on the month starting {}",
+            resolved.account_id,
+            resolved.date_from
+        );
+    }
     if !clamp {
         bail!(
             "account {} is on the {plan} plan and can report from {earliest} ({rule}), not from {}; pass --clamp to start the period on {earliest}",
@@ -377,6 +477,21 @@ mod tests {
         assert_eq!(month_bounds("2026-10").unwrap(), (d(2026, 10, 1), d(2026, 11, 1)));
         assert_eq!(month_bounds("2026-12").unwrap(), (d(2026, 12, 1), d(2027, 1, 1)));
         assert!(month_bounds("2026-13").unwrap_err().to_string().contains("expected YYYY-MM"));
+    }
+
+    #[test]
+    fn deflection_windows_read_hours_minutes_and_seconds() {
+        assert_eq!(parse_window("24h").unwrap(), 86_400);
+        assert_eq!(parse_window("90m").unwrap(), 5_400);
+        assert_eq!(parse_window("3600s").unwrap(), 3_600);
+        assert_eq!(parse_window("3600").unwrap(), 3_600);
+        assert_eq!(parse_window(" 2H ").unwrap(), 7_200);
+        for bad in ["0", "-5m", "1.5h", "24d", "h", "", "soon"] {
+            assert!(parse_window(bad).unwrap_err().to_string().contains("e.g. 24h, 90m, 3600s or 3600"), "{bad:?}");
+        }
+        assert_eq!(window_text(86_400), "24h");
+        assert_eq!(window_text(5_400), "90m");
+        assert_eq!(window_text(45), "45s");
     }
 
     #[test]

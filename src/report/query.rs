@@ -21,6 +21,7 @@ pub const COMMON: &str = include_str!("../../sql/reports/common.sql");
 pub const COMPANY: &str = include_str!("../../sql/reports/company.sql");
 pub const USER: &str = include_str!("../../sql/reports/user.sql");
 pub const HAPPINESS: &str = include_str!("../../sql/reports/happiness.sql");
+pub const USAGE: &str = include_str!("../../sql/reports/usage.sql");
 
 /// Named parameter values, bound by name into whichever queries use them.
 #[derive(Debug, Clone, Default)]

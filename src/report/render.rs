@@ -13,7 +13,7 @@ use super::ReportFormat;
 use super::chart::sparkline;
 use super::document::{Card, ReportDoc, Table};
 use super::query::Rows;
-use super::units::{display_change, display_value, duration, section_title};
+use super::units::{display_change, display_difference, display_value, duration, section_title};
 use crate::format::{self, Format, TableOptions};
 
 pub fn write(out: &mut dyn Write, doc: &ReportDoc, format: ReportFormat) -> Result<()> {
@@ -90,21 +90,63 @@ pub fn sections(cards: &[Card]) -> Vec<(String, Vec<&Card>)> {
     out
 }
 
-fn compared(doc: &ReportDoc) -> bool {
-    doc.header.previous_period.is_some()
+/// Which columns a section's cards show, after the metric and its value.
+#[derive(Debug, Clone, Copy)]
+pub struct Columns {
+    /// `--compare`: previous and change.
+    pub compared: bool,
+    /// Usage report: benchmark and difference.
+    pub benchmarked: bool,
 }
 
-fn card_cells(card: &Card, compared: bool) -> Vec<String> {
+/// The columns of one section: benchmark columns where a card has a
+/// benchmark, and always in the usage report's performance section (whose
+/// benchmark is only missing when no account has data).
+pub fn columns(doc: &ReportDoc, section: &str, cards: &[&Card]) -> Columns {
+    let benchmarked = (doc.report == "usage" && section == "performance") || cards.iter().any(|c| c.benchmark.is_some() || c.difference.is_some());
+    Columns { compared: doc.header.previous_period.is_some(), benchmarked }
+}
+
+/// A section's cards as people read them: `None` when the section is not
+/// enabled (a `flag` card of 0, e.g. the usage report's `enabled`), else its
+/// cards without the flags (which only say the section is there).
+pub fn shown_cards<'a>(cards: &[&'a Card]) -> Option<Vec<&'a Card>> {
+    if cards.iter().any(|c| c.unit == "flag" && c.value == Some(0.0)) {
+        return None;
+    }
+    Some(cards.iter().copied().filter(|c| c.unit != "flag").collect())
+}
+
+/// What a section that is not enabled says instead of its figures.
+pub fn not_enabled_text(section: &str) -> String {
+    format!("{} is not enabled for this account.", section_title(section))
+}
+
+pub fn card_cells(card: &Card, columns: Columns) -> Vec<String> {
     let mut cells = vec![card.label.clone(), display_value(&card.unit, card.value)];
-    if compared {
+    if columns.compared {
         cells.push(display_value(&card.unit, card.previous));
         cells.push(display_change(card.change, card.change_unit.as_deref()));
+    }
+    if columns.benchmarked {
+        // blank for the section's metrics without a benchmark (a count of responses, ...)
+        match card.benchmark {
+            Some(_) => cells.extend([display_value(&card.unit, card.benchmark), display_difference(&card.unit, card.difference)]),
+            None => cells.extend([String::new(), String::new()]),
+        }
     }
     cells
 }
 
-fn card_header(compared: bool) -> Vec<&'static str> {
-    if compared { vec!["metric", "value", "previous", "change"] } else { vec!["metric", "value"] }
+pub fn card_header(columns: Columns) -> Vec<&'static str> {
+    let mut header = vec!["metric", "value"];
+    if columns.compared {
+        header.extend(["previous", "change"]);
+    }
+    if columns.benchmarked {
+        header.extend(["benchmark", "difference"]);
+    }
+    header
 }
 
 fn write_text(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
@@ -114,11 +156,16 @@ fn write_text(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
     }
     for (section, cards) in sections(&doc.cards) {
         writeln!(out, "\n{}", section_title(&section))?;
+        let Some(shown) = shown_cards(&cards) else {
+            writeln!(out, "{}", not_enabled_text(&section))?;
+            continue;
+        };
+        let columns = columns(doc, &section, &shown);
         let mut table = comfy_table::Table::new();
         table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-        table.set_header(card_header(compared(doc)));
-        for card in cards {
-            table.add_row(card_cells(card, compared(doc)));
+        table.set_header(card_header(columns));
+        for card in shown {
+            table.add_row(card_cells(card, columns));
         }
         for column in 1..table.column_count() {
             if let Some(c) = table.column_mut(column) {
@@ -161,11 +208,16 @@ fn write_markdown(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
     }
     for (section, cards) in sections(&doc.cards) {
         writeln!(out, "\n## {}\n", section_title(&section))?;
-        let header = card_header(compared(doc));
+        let Some(shown) = shown_cards(&cards) else {
+            writeln!(out, "{}", not_enabled_text(&section))?;
+            continue;
+        };
+        let columns = columns(doc, &section, &shown);
+        let header = card_header(columns);
         writeln!(out, "| {} |", header.join(" | "))?;
         writeln!(out, "|{}", header.iter().enumerate().map(|(i, _)| if i == 0 { " --- |" } else { " ---: |" }).collect::<String>())?;
-        for card in cards {
-            let cells: Vec<String> = card_cells(card, compared(doc)).iter().map(|c| c.replace('|', "\\|")).collect();
+        for card in shown {
+            let cells: Vec<String> = card_cells(card, columns).iter().map(|c| c.replace('|', "\\|")).collect();
             writeln!(out, "| {} |", cells.join(" | "))?;
         }
     }
@@ -183,13 +235,15 @@ fn write_markdown(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
 
 /// CSV: one block per part, separated by a blank line, each with its own
 /// header row: first the cards (`section,metric,label,unit,value,previous,
-/// change,change_unit`), then each table by name. Values are raw numbers
-/// (seconds, percents), for spreadsheets and scripts.
+/// change,change_unit`, and for the usage report `benchmark,difference`),
+/// then each table by name. Values are raw numbers (seconds, percents; the
+/// usage report's flags 1 or 0), for spreadsheets and scripts.
 fn write_csv(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
-    writeln!(out, "section,metric,label,unit,value,previous,change,change_unit")?;
+    let benchmarked = doc.report == "usage";
+    writeln!(out, "section,metric,label,unit,value,previous,change,change_unit{}", if benchmarked { ",benchmark,difference" } else { "" })?;
     for c in &doc.cards {
         let number = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-        writeln!(
+        write!(
             out,
             "{},{},{},{},{},{},{},{}",
             csv_field(&c.section),
@@ -201,6 +255,10 @@ fn write_csv(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
             number(c.change),
             csv_field(c.change_unit.as_deref().unwrap_or_default())
         )?;
+        if benchmarked {
+            write!(out, ",{},{}", number(c.benchmark), number(c.difference))?;
+        }
+        writeln!(out)?;
     }
     for table in &doc.tables {
         writeln!(out)?;

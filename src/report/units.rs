@@ -11,7 +11,23 @@ pub fn display_value(unit: &str, value: Option<f64>) -> String {
         "score" => format!("{v:+.1}"),
         "weekday" => weekday(v).to_string(),
         "hour" => hour(v),
+        "stars" => format!("{v:.2} / 5"),
+        "flag" => if v != 0.0 { "yes" } else { "no" }.to_string(),
         _ => format!("{v:.2}"),
+    }
+}
+
+/// A difference from a benchmark (value minus benchmark), in the unit of
+/// the value: `+3.0 pts` for percents, `-12m 05s` for times, `+0.25` for
+/// stars; `–` when undefined.
+pub fn display_difference(unit: &str, difference: Option<f64>) -> String {
+    let Some(d) = difference else { return "–".to_string() };
+    let sign = if d < 0.0 { "-" } else { "+" };
+    match unit {
+        "percent" | "score" => format!("{d:+.1} pts"),
+        "seconds" => format!("{sign}{}", duration(d.abs())),
+        "count" => format!("{sign}{}", integer_or_decimal(d.abs())),
+        _ => format!("{d:+.2}"),
     }
 }
 
@@ -73,6 +89,12 @@ pub fn section_title(section: &str) -> String {
         "chat" => "Chat".to_string(),
         "phone" => "Phone".to_string(),
         "happiness" => "Happiness".to_string(),
+        "performance" => "Performance".to_string(),
+        "contract" => "Contract vs usage".to_string(),
+        "predict" => "Predict".to_string(),
+        "quicksearch" => "QuickSearch Bot".to_string(),
+        "bots" => "Custom bots".to_string(),
+        "usage" => "Feature usage".to_string(),
         other => {
             let mut words: Vec<String> = other.split('_').map(str::to_string).collect();
             if let Some(first) = words.first_mut()
@@ -101,6 +123,18 @@ mod tests {
         assert_eq!(display_value("weekday", Some(2.0)), "Tuesday");
         assert_eq!(display_value("hour", Some(23.0)), "23:00–00:00");
         assert_eq!(display_value("seconds", None), "–");
+        assert_eq!(display_value("stars", Some(11.0 / 3.0)), "3.67 / 5");
+        assert_eq!(display_value("flag", Some(0.0)), "no");
+    }
+
+    #[test]
+    fn differences_read_in_the_unit_of_the_value() {
+        assert_eq!(display_difference("percent", Some(25.0 / 3.0)), "+8.3 pts");
+        assert_eq!(display_difference("seconds", Some(-725.0)), "-12m 05s");
+        assert_eq!(display_difference("seconds", Some(3010.0 / 3.0)), "+16m 43s");
+        assert_eq!(display_difference("stars", Some(-1.0 / 6.0)), "-0.17");
+        assert_eq!(display_difference("count", Some(-3.0)), "-3");
+        assert_eq!(display_difference("stars", None), "–");
     }
 
     #[test]
@@ -114,5 +148,6 @@ mod tests {
     fn section_titles() {
         assert_eq!(section_title("all"), "All channels");
         assert_eq!(section_title("contract_vs_usage"), "Contract vs usage");
+        assert_eq!(section_title("quicksearch"), "QuickSearch Bot");
     }
 }
