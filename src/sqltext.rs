@@ -1,206 +1,279 @@
-//! Lexical helpers on SQL text: splitting a script into statements at the
-//! semicolons that end them (not those inside strings, quoted identifiers,
-//! comments or dollar-quoted bodies), and telling whether a script's last
-//! statement is complete. Shared by the library installer and the REPL.
+//! Lexical helpers on SQL text, shared by the REPL and the library
+//! installer: where statements end. A `;` ends a statement except inside a
+//! string ('...', E'...'), a quoted identifier ("..."), a comment (`--`,
+//! `/* */`, nested like PostgreSQL's) or a dollar-quoted body (`$$...$$`,
+//! `$tag$...$tag$`).
 
-/// One statement of a script, with the 1-based line it starts on.
+/// The complete statements of `text` and what follows the last `;`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Split {
+    pub statements: Vec<String>,
+    /// Text after the last terminating `;` (may hold an unfinished statement).
+    pub rest: String,
+}
+
+/// One statement of a script, with the 1-based line it starts on. Comments
+/// before it are part of it (the library's doc comments live there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement<'a> {
     pub text: &'a str,
     pub line: usize,
 }
 
-/// Where the scanner is: what an upcoming `;` would mean.
+/// Where the scanner is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum State {
+pub enum State {
     Code,
-    SingleQuoted,
-    DoubleQuoted,
+    /// In '...'; `backslash` for E'...' strings, where \' does not end it.
+    Str { backslash: bool },
+    Ident,
     LineComment,
-    BlockComment(usize),
-    DollarQuoted(String),
+    BlockComment { depth: usize },
+    Dollar { tag: String },
 }
 
-/// Split `script` into statements. A statement's text excludes its `;` and
-/// surrounding whitespace; pieces holding only comments are dropped. A last
-/// statement without `;` is kept (see `is_complete` to tell).
-pub fn split_statements(script: &str) -> Vec<Statement<'_>> {
-    let mut statements = Vec::new();
-    let mut start = 0;
-    for end in statement_ends(script) {
-        push_statement(script, start, end, &mut statements);
-        start = end + 1;
-    }
-    push_statement(script, start, script.len(), &mut statements);
-    statements
-}
-
-/// True when `script` holds no unterminated string, comment or statement,
-/// i.e. it ends (after whitespace and comments) with a terminating `;`, or
-/// holds nothing but whitespace and comments.
-pub fn is_complete(script: &str) -> bool {
-    let (ends, state) = scan(script);
-    if state != State::Code && state != State::LineComment {
-        return false;
-    }
-    let tail_start = ends.last().map(|e| e + 1).unwrap_or(0);
-    is_only_comments(&script[tail_start..])
-}
-
-fn push_statement<'a>(script: &'a str, start: usize, end: usize, out: &mut Vec<Statement<'a>>) {
-    let piece = &script[start..end];
-    if is_only_comments(piece) {
-        return;
-    }
-    let trimmed_start = start + (piece.len() - piece.trim_start().len());
-    let line = script[..trimmed_start].matches('\n').count() + 1;
-    out.push(Statement { text: piece.trim(), line });
-}
-
-/// Byte offsets of the semicolons that end statements.
-fn statement_ends(script: &str) -> Vec<usize> {
-    scan(script).0
-}
-
-fn scan(script: &str) -> (Vec<usize>, State) {
-    let bytes = script.as_bytes();
+/// Byte offsets of the terminating `;`s of `text` and the state at its end.
+pub fn scan(text: &str) -> (Vec<usize>, State) {
+    let bytes = text.as_bytes();
     let mut ends = Vec::new();
     let mut state = State::Code;
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
         let next = bytes.get(i + 1).copied();
-        state = match state {
+        match &mut state {
             State::Code => match c {
-                b';' => {
-                    ends.push(i);
-                    State::Code
-                }
-                b'\'' => State::SingleQuoted,
-                b'"' => State::DoubleQuoted,
+                b';' => ends.push(i),
+                b'\'' => state = State::Str { backslash: is_escape_string_prefix(bytes, i) },
+                b'"' => state = State::Ident,
                 b'-' if next == Some(b'-') => {
+                    state = State::LineComment;
                     i += 1;
-                    State::LineComment
                 }
                 b'/' if next == Some(b'*') => {
+                    state = State::BlockComment { depth: 1 };
                     i += 1;
-                    State::BlockComment(1)
                 }
-                b'$' => match dollar_tag(&script[i..]) {
-                    Some(tag) => {
-                        i += tag.len() - 1;
-                        State::DollarQuoted(tag)
+                b'$' => {
+                    if let Some(tag) = dollar_tag(text, i) {
+                        i += tag.len() + 1;
+                        state = State::Dollar { tag };
                     }
-                    None => State::Code,
-                },
-                _ => State::Code,
+                }
+                _ => {}
             },
-            // '' inside a string is an escaped quote: leaving and re-entering
-            // the string on the next byte gives the same result.
-            State::SingleQuoted => if c == b'\'' { State::Code } else { State::SingleQuoted },
-            State::DoubleQuoted => if c == b'"' { State::Code } else { State::DoubleQuoted },
-            State::LineComment => if c == b'\n' { State::Code } else { State::LineComment },
-            State::BlockComment(depth) => {
+            State::Str { backslash } => match c {
+                b'\\' if *backslash => i += 1,
+                b'\'' if next == Some(b'\'') => i += 1,
+                b'\'' => state = State::Code,
+                _ => {}
+            },
+            State::Ident => match c {
+                b'"' if next == Some(b'"') => i += 1,
+                b'"' => state = State::Code,
+                _ => {}
+            },
+            State::LineComment => {
+                if c == b'\n' {
+                    state = State::Code;
+                }
+            }
+            State::BlockComment { depth } => {
                 if c == b'*' && next == Some(b'/') {
+                    *depth -= 1;
                     i += 1;
-                    if depth == 1 { State::Code } else { State::BlockComment(depth - 1) }
+                    if *depth == 0 {
+                        state = State::Code;
+                    }
                 } else if c == b'/' && next == Some(b'*') {
+                    *depth += 1;
                     i += 1;
-                    State::BlockComment(depth + 1)
-                } else {
-                    State::BlockComment(depth)
                 }
             }
-            State::DollarQuoted(tag) => {
-                if bytes[i..].starts_with(tag.as_bytes()) {
+            State::Dollar { tag } => {
+                if c == b'$' && text[i..].starts_with(tag.as_str()) {
                     i += tag.len() - 1;
-                    State::Code
-                } else {
-                    State::DollarQuoted(tag)
+                    state = State::Code;
                 }
             }
-        };
+        }
         i += 1;
     }
     (ends, state)
 }
 
-/// `$$` or `$tag$` at the start of `text` (a dollar-quote opener).
-fn dollar_tag(text: &str) -> Option<String> {
-    let rest = &text[1..];
-    let close = rest.find('$')?;
-    let tag = &rest[..close];
-    let is_tag = tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !tag.starts_with(|c: char| c.is_ascii_digit());
-    is_tag.then(|| format!("${tag}$"))
+/// `E'...'` (or `e'...'`) not preceded by an identifier character.
+fn is_escape_string_prefix(bytes: &[u8], quote: usize) -> bool {
+    quote >= 1 && matches!(bytes[quote - 1], b'e' | b'E') && (quote < 2 || !is_ident_byte(bytes[quote - 2]))
 }
 
-/// True when `text` holds only whitespace and comments.
-fn is_only_comments(text: &str) -> bool {
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
+/// The opening tag (`$$` or `$name$`) at byte `at`, if one starts there. `$1`
+/// (a parameter) and `a$b` (part of a name) are not tags.
+fn dollar_tag(text: &str, at: usize) -> Option<String> {
+    let bytes = text.as_bytes();
+    if at > 0 && is_ident_byte(bytes[at - 1]) {
+        return None;
+    }
+    let body = &text[at + 1..];
+    let len = body.bytes().take_while(|&b| b.is_ascii_alphanumeric() || b == b'_').count();
+    let name = &body[..len];
+    if name.starts_with(|c: char| c.is_ascii_digit()) || !body[len..].starts_with('$') {
+        return None;
+    }
+    Some(format!("${name}$"))
+}
+
+/// Split `text` into complete statements (blank ones, such as `;;` or a
+/// comment alone, are dropped) and the rest after the last `;`.
+pub fn split(text: &str) -> Split {
+    let (ends, _) = scan(text);
+    let mut statements = Vec::new();
+    let mut start = 0;
+    for end in ends {
+        let statement = &text[start..end];
+        if !is_blank(statement) {
+            statements.push(statement.trim().to_string());
+        }
+        start = end + 1;
+    }
+    Split { statements, rest: text[start..].to_string() }
+}
+
+/// Only whitespace and comments.
+pub fn is_blank(text: &str) -> bool {
     let mut rest = text.trim_start();
     loop {
         if rest.is_empty() {
             return true;
         }
         if let Some(after) = rest.strip_prefix("--") {
-            rest = after.find('\n').map(|n| &after[n..]).unwrap_or("").trim_start();
-        } else if let Some(after) = rest.strip_prefix("/*") {
-            match after.find("*/") {
-                Some(n) => rest = after[n + 2..].trim_start(),
-                None => return true,
-            }
+            rest = after.split_once('\n').map_or("", |(_, tail)| tail).trim_start();
+        } else if rest.starts_with("/*") {
+            rest = after_block_comment(rest).trim_start();
         } else {
             return false;
         }
     }
 }
 
+/// `text` (starting with `/*`) after its closing `*/`, nesting included.
+fn after_block_comment(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let mut depth = 0;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'/' && bytes[i + 1] == b'*' {
+            depth += 1;
+            i += 2;
+        } else if bytes[i] == b'*' && bytes[i + 1] == b'/' {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return &text[i..];
+            }
+        } else {
+            i += 1;
+        }
+    }
+    ""
+}
+
+/// Every statement of a script with its line (a last one without `;` too);
+/// pieces holding only comments are dropped.
+pub fn split_statements(script: &str) -> Vec<Statement<'_>> {
+    let (ends, _) = scan(script);
+    let mut statements = Vec::new();
+    let mut start = 0;
+    for end in ends.into_iter().chain(std::iter::once(script.len())) {
+        let piece = &script[start..end];
+        if !is_blank(piece) {
+            let trimmed_start = start + (piece.len() - piece.trim_start().len());
+            let line = script[..trimmed_start].matches('\n').count() + 1;
+            statements.push(Statement { text: piece.trim(), line });
+        }
+        start = (end + 1).min(script.len());
+    }
+    statements
+}
+
+/// Whether every statement of `input` is terminated by a `;` outside
+/// strings and comments (an empty or comment-only input is complete).
+pub fn is_complete_sql(input: &str) -> bool {
+    let (ends, state) = scan(input);
+    let after = ends.last().map_or(input, |&end| &input[end + 1..]);
+    matches!(state, State::Code | State::LineComment) && is_blank(after)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn texts(script: &str) -> Vec<&str> {
-        split_statements(script).into_iter().map(|s| s.text).collect()
+    #[test]
+    fn splits_on_semicolons_outside_strings_and_comments() {
+        let text = "SELECT ';' AS a; SELECT \"x;y\" FROM t; -- no; split\nSELECT 1 /* a ; b */ + 1;";
+        assert_eq!(split(text).statements, vec!["SELECT ';' AS a", "SELECT \"x;y\" FROM t", "-- no; split\nSELECT 1 /* a ; b */ + 1"]);
     }
 
     #[test]
-    fn splits_on_semicolons_outside_strings_comments_and_dollar_quotes() {
-        let script = "SELECT 'a;b' AS x; -- c;d\nSELECT \"e;f\" FROM t /* g; h */;\nSELECT $$i;j$$, $q$k;l$q$;";
-        assert_eq!(
-            texts(script),
-            vec!["SELECT 'a;b' AS x", "-- c;d\nSELECT \"e;f\" FROM t /* g; h */", "SELECT $$i;j$$, $q$k;l$q$"]
-        );
+    fn doubled_quotes_and_escape_strings() {
+        assert_eq!(split("SELECT 'it''s; ok'; SELECT E'\\'; still'; SELECT 'a\\';").statements, vec![
+            "SELECT 'it''s; ok'",
+            "SELECT E'\\'; still'",
+            "SELECT 'a\\'"
+        ]);
     }
 
     #[test]
-    fn escaped_quotes_stay_inside_the_string() {
-        assert_eq!(texts("SELECT 'it''s; fine'; SELECT 2"), vec!["SELECT 'it''s; fine'", "SELECT 2"]);
-    }
-
-    #[test]
-    fn leading_comments_stay_with_their_statement_and_comment_only_pieces_are_dropped() {
-        let statements = split_statements("\n-- header\n\nCREATE VIEW v AS SELECT 1;\n-- trailing comment\n");
-        assert_eq!(statements, vec![Statement { text: "-- header\n\nCREATE VIEW v AS SELECT 1", line: 2 }]);
-    }
-
-    #[test]
-    fn completeness_needs_a_final_semicolon_outside_strings_and_comments() {
-        assert!(is_complete("SELECT 1;"));
-        assert!(is_complete("SELECT 1; -- done"));
-        assert!(is_complete("   "));
-        assert!(!is_complete("SELECT 1"));
-        assert!(!is_complete("SELECT 'a;"));
-        assert!(!is_complete("SELECT 1 /* ; */"));
-        assert!(!is_complete("SELECT 1; SELECT 2"));
-        assert!(!is_complete("SELECT $$ ; "));
+    fn dollar_quotes_nested_comments_and_parameters() {
+        let text = "CREATE MACRO m() AS $$ SELECT 1; $$; SELECT $t$ ; $$ ; $t$; /* a /* b; */ c; */ SELECT $1;";
+        assert_eq!(split(text).statements, vec![
+            "CREATE MACRO m() AS $$ SELECT 1; $$",
+            "SELECT $t$ ; $$ ; $t$",
+            "/* a /* b; */ c; */ SELECT $1"
+        ]);
     }
 
     #[test]
     fn multibyte_text_inside_any_quote_is_safe() {
-        assert_eq!(texts("SELECT $$é;€$$; SELECT 'ü;'"), vec!["SELECT $$é;€$$", "SELECT 'ü;'"]);
+        assert_eq!(split("SELECT $$é;€$$; SELECT 'ü;';").statements, vec!["SELECT $$é;€$$", "SELECT 'ü;'"]);
     }
 
     #[test]
-    fn a_lone_dollar_is_not_a_quote() {
-        assert_eq!(texts("SELECT $1; SELECT 2"), vec!["SELECT $1", "SELECT 2"]);
+    fn rest_and_blank_statements() {
+        let split = split("SELECT 1;; -- c\n; SELECT 2");
+        assert_eq!(split.statements, vec!["SELECT 1"]);
+        assert_eq!(split.rest, " SELECT 2");
+    }
+
+    #[test]
+    fn statements_keep_their_leading_comments_and_lines() {
+        let statements = split_statements("\n-- header\n\nCREATE VIEW v AS SELECT 1;\n-- trailing comment\nSELECT 2");
+        assert_eq!(statements, vec![
+            Statement { text: "-- header\n\nCREATE VIEW v AS SELECT 1", line: 2 },
+            Statement { text: "-- trailing comment\nSELECT 2", line: 5 },
+        ]);
+    }
+
+    #[test]
+    fn completeness() {
+        assert!(is_complete_sql("SELECT 1;"));
+        assert!(is_complete_sql("SELECT 1; -- done"));
+        assert!(is_complete_sql(""));
+        assert!(!is_complete_sql("SELECT 1"));
+        assert!(!is_complete_sql("SELECT ';"));
+        assert!(!is_complete_sql("SELECT 1; SELECT 2"));
+        assert!(!is_complete_sql("SELECT /* ; */ 1"));
+        assert!(!is_complete_sql("SELECT $$;"));
+    }
+
+    #[test]
+    fn blank() {
+        assert!(is_blank("  -- x\n /* y /* z */ */ \n"));
+        assert!(is_blank("/* never closed"));
+        assert!(!is_blank("-- x\nSELECT"));
     }
 }

@@ -58,11 +58,14 @@ fn config(access: Access) -> Result<Config> {
         Access::ReadOnly => AccessMode::ReadOnly,
         Access::ReadWrite { .. } => AccessMode::ReadWrite,
     };
-    // The tool must never reach the network: no extension auto-install or autoload.
+    // The tool must never reach the network: no extension auto-install or
+    // autoload, and an explicit INSTALL (say, typed in the REPL) looks in a
+    // local folder that does not exist instead of DuckDB's download site.
     let config = Config::default()
         .access_mode(mode)?
         .enable_autoload_extension(false)?
-        .with("autoinstall_known_extensions", "false")?;
+        .with("autoinstall_known_extensions", "false")?
+        .with("custom_extension_repository", NO_EXTENSION_REPOSITORY)?;
     // DuckDB's default limit is 80% of RAM; a cron host may want less (DuckDB
     // then spills to `<db>.tmp/` rather than failing).
     match std::env::var(MEMORY_LIMIT_VARIABLE) {
@@ -70,6 +73,32 @@ fn config(access: Access) -> Result<Config> {
         _ => Ok(config),
     }
 }
+
+/// Statements that could make DuckDB reach the network or load code:
+/// installing or loading extensions, or pointing it at another extension
+/// repository. The shell refuses them before DuckDB sees them.
+pub fn refuse_network_statement(sql: &str) -> Result<()> {
+    let words: Vec<String> = sql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .flat_map(|l| l.split_whitespace())
+        .take(3)
+        .map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_').to_ascii_lowercase())
+        .collect();
+    let first = words.first().map(String::as_str).unwrap_or_default();
+    let installs = matches!(first, "install" | "load") || (first == "force" && words.get(1).is_some_and(|w| w == "install"));
+    let updates = first == "update" && words.get(1).is_some_and(|w| w == "extensions");
+    let lowered = sql.to_ascii_lowercase();
+    let settings = ["extension_repository", "autoinstall", "autoload", "allow_unsigned_extensions", "allow_community_extensions"];
+    let reconfigures = matches!(first, "set" | "reset" | "pragma") && settings.iter().any(|s| lowered.contains(s));
+    if installs || updates || reconfigures {
+        bail!("deskql never installs or loads DuckDB extensions nor reaches the network; this statement is refused: {}", sql.trim());
+    }
+    Ok(())
+}
+
+/// Where an explicit `INSTALL` looks: nowhere reachable, so it fails at once.
+const NO_EXTENSION_REPOSITORY: &str = "/nonexistent/deskql-installs-no-extensions";
 
 /// Environment variable holding DuckDB's memory limit (e.g. `3GB`).
 pub const MEMORY_LIMIT_VARIABLE: &str = "DESKQL_MEMORY_LIMIT";
@@ -137,7 +166,23 @@ fn check_file_name(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// An in-memory database with the full schema, for tests and one-off checks.
+/// An in-memory database with the full schema, for unit tests of the SQL.
+#[cfg(test)]
+mod tests {
+    use super::refuse_network_statement;
+
+    #[test]
+    fn extension_statements_are_refused_and_others_pass() {
+        for sql in ["INSTALL httpfs", "force install spatial", "LOAD 'x.duckdb_extension'", "-- c\nload icu", "SET custom_extension_repository = 'http://x'", "UPDATE EXTENSIONS"] {
+            assert!(refuse_network_statement(sql).is_err(), "{sql}");
+        }
+        for sql in ["SELECT 'install'", "SET threads = 2", "UPDATE t SET a = 1", "SET VARIABLE deskql_snapshot = 1"] {
+            assert!(refuse_network_statement(sql).is_ok(), "{sql}");
+        }
+    }
+}
+
+#[cfg(test)]
 pub fn open_in_memory() -> Result<Connection> {
     let conn = Connection::open_in_memory_with_flags(config(Access::ReadWrite { wait: Duration::ZERO })?)?;
     ensure_schema(&conn)?;

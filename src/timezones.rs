@@ -23,10 +23,6 @@ pub struct OffsetInterval {
     pub abbreviation: String,
 }
 
-pub fn parse_zone(name: &str) -> Option<Tz> {
-    name.parse::<Tz>().ok()
-}
-
 fn utc(date: (i32, u32, u32)) -> DateTime<Utc> {
     NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc()
 }

@@ -53,7 +53,8 @@ fn a_record_holds_the_provenance_and_verifies() {
     assert_eq!(audit["report"]["kind"], "company");
     assert_eq!(audit["report"]["snapshot"], serde_json::json!(["s2"]), "the record pins the snapshot it read");
     assert_eq!(audit["snapshot"]["content_hash"].as_str().unwrap().len(), 64);
-    assert_eq!(audit["library"]["version"], "1.0.0");
+    let installed = query(&db, "SELECT version FROM deskql_meta.library WHERE schema_name = 'metrics'").remove(0);
+    assert_eq!(audit["library"]["version"], installed.as_str(), "the installed library by default");
     let objects: Vec<&str> = audit["library"]["objects"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
     for used in ["metrics.company", "metrics.activity", "metrics.fact_threads_at", "metrics.period", "metrics.to_utc"] {
         assert!(objects.contains(&used), "{used} in {objects:?}");

@@ -39,7 +39,8 @@ fn the_table_format_reads_like_a_report() {
     let text = output(&db, &GOLDEN_COMPANY);
     assert!(text.starts_with("Company report: Acme (account 1, pro plan)\n"), "{text}");
     assert!(text.contains("Period: 2025-10-01 to 2025-11-01 (31 days, Europe/Paris; the end day excluded)"));
-    assert!(text.contains("Snapshot: s (seq 1, as of 2025-11-15T00:00:00Z); library 1.0.0"));
+    let version = query(&db, "SELECT version FROM deskql_meta.library WHERE schema_name = 'metrics'").remove(0);
+    assert!(text.contains(&format!("Snapshot: s (seq 1, as of 2025-11-15T00:00:00Z); library {version}\n")), "{text}");
     for section in ["All channels", "Email", "Chat", "Phone", "Per day"] {
         assert!(text.contains(&format!("\n{section}\n")), "section {section}");
     }

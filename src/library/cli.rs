@@ -159,9 +159,10 @@ fn print_objects(library: &Library, json: bool) -> Result<()> {
 
 fn print_status(db: &Path, json: bool) -> Result<()> {
     let installed = if db.exists() { install::installed(&storage::open(db, Access::ReadOnly)?)? } else { Vec::new() };
+    let released: Vec<Version> = super::released()?.into_iter().map(|(v, _)| v).collect();
     let embedded: Vec<serde_json::Value> = super::all()
         .iter()
-        .map(|l| serde_json::json!({ "version": l.version.to_string(), "sql_sha256": l.sha256 }))
+        .map(|l| serde_json::json!({ "version": l.version.to_string(), "sql_sha256": l.sha256, "released": released.contains(&l.version) }))
         .collect();
     if json {
         println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "installed": installed, "embedded": embedded }))?);
@@ -176,7 +177,10 @@ fn print_status(db: &Path, json: bool) -> Result<()> {
     } else {
         println!("{table}");
     }
-    let versions: Vec<String> = super::all().iter().map(|l| l.version.to_string()).collect();
+    let versions: Vec<String> = super::all()
+        .iter()
+        .map(|l| if released.contains(&l.version) { l.version.to_string() } else { format!("{} (unreleased)", l.version) })
+        .collect();
     println!("this deskql embeds library versions {}", versions.join(", "));
     Ok(())
 }

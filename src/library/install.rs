@@ -168,10 +168,82 @@ pub fn installed(conn: &Connection) -> Result<Vec<Installed>> {
 
 #[cfg(test)]
 mod tests {
-    use super::in_schema;
+    use super::*;
+
+    /// A fresh in-memory database with the newest library installed.
+    fn with_library() -> Connection {
+        let conn = crate::storage::open_in_memory().unwrap();
+        install(&conn, crate::library::latest(), Target::Current { allow_downgrade: false }).unwrap();
+        conn
+    }
+
+    fn text(conn: &Connection, sql: &str) -> String {
+        conn.query_row(&format!("SELECT CAST(({sql}) AS VARCHAR)"), [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn local_time_across_daylight_saving_changes() {
+        let conn = with_library();
+        // Paris, 26 October 2025: 03:00 CEST becomes 02:00 CET at 01:00 UTC
+        assert_eq!(text(&conn, "metrics.to_local(TIMESTAMP '2025-10-26 00:30:00', 'Europe/Paris')"), "2025-10-26 02:30:00");
+        assert_eq!(text(&conn, "metrics.to_local(TIMESTAMP '2025-10-26 01:30:00', 'Europe/Paris')"), "2025-10-26 02:30:00");
+        assert_eq!(text(&conn, "metrics.to_local(TIMESTAMP '2025-10-26 01:00:00', 'Europe/Paris')"), "2025-10-26 02:00:00");
+        // Lord Howe moves by half an hour
+        assert_eq!(text(&conn, "metrics.to_local(TIMESTAMP '2025-07-01 00:00:00', 'Australia/Lord_Howe')"), "2025-07-01 10:30:00");
+        assert_eq!(text(&conn, "metrics.to_local(TIMESTAMP '2025-12-01 00:00:00', 'Australia/Lord_Howe')"), "2025-12-01 11:00:00");
+    }
+
+    #[test]
+    fn wall_times_that_occur_twice_or_never_map_to_one_instant() {
+        let conn = with_library();
+        // twice (clocks back): the earlier instant
+        assert_eq!(text(&conn, "metrics.to_utc(TIMESTAMP '2025-10-26 02:30:00', 'Europe/Paris')"), "2025-10-26 00:30:00");
+        // never (clocks forward at 02:00 CET): the change itself
+        assert_eq!(text(&conn, "metrics.to_utc(TIMESTAMP '2025-03-30 02:30:00', 'Europe/Paris')"), "2025-03-30 01:00:00");
+        assert_eq!(text(&conn, "metrics.to_utc(TIMESTAMP '2025-03-30 00:00:00', 'Europe/Paris')"), "2025-03-29 23:00:00");
+        // Santiago goes forward at midnight: 7 September 2025 starts at 01:00 local (04:00 UTC)
+        assert_eq!(text(&conn, "metrics.to_utc(TIMESTAMP '2025-09-07 00:00:00', 'America/Santiago')"), "2025-09-07 04:00:00");
+        assert_eq!(text(&conn, "metrics.to_local(TIMESTAMP '2025-09-07 04:00:00', 'America/Santiago')"), "2025-09-07 01:00:00");
+    }
+
+    #[test]
+    fn every_instant_round_trips_through_local_time() {
+        let conn = with_library();
+        // every 15 minutes of 2025 in zones with odd rules: to_utc(to_local(t)) = t, except in the
+        // repeated hour, where to_utc gives the earlier of the two instants
+        for zone in ["Europe/Paris", "America/Santiago", "Australia/Lord_Howe", "Asia/Kolkata", "America/St_Johns"] {
+            let bad: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM range(TIMESTAMP '2025-01-01', TIMESTAMP '2026-01-01', INTERVAL 15 MINUTE) r(t) \
+                     WHERE metrics.to_utc(metrics.to_local(t, ?), ?) <> t \
+                       AND metrics.to_local(metrics.to_utc(metrics.to_local(t, ?), ?), ?) <> metrics.to_local(t, ?)",
+                    duckdb::params![zone, zone, zone, zone, zone, zone],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(bad, 0, "{zone}");
+        }
+    }
+
+    #[test]
+    fn a_period_crossing_a_change_has_its_real_length() {
+        let conn = with_library();
+        let hours = |from: &str, to: &str| -> i64 {
+            conn.query_row(
+                &format!("SELECT (epoch(metrics.to_utc(TIMESTAMP '{to}', 'Europe/Paris')) - epoch(metrics.to_utc(TIMESTAMP '{from}', 'Europe/Paris'))) / 3600"),
+                [],
+                |r| r.get::<_, f64>(0),
+            )
+            .unwrap() as i64
+        };
+        assert_eq!(hours("2025-10-26 00:00:00", "2025-10-27 00:00:00"), 25);
+        assert_eq!(hours("2025-03-30 00:00:00", "2025-03-31 00:00:00"), 23);
+        assert_eq!(hours("2025-10-01 00:00:00", "2025-11-01 00:00:00"), 31 * 24 + 1);
+    }
 
     #[test]
     fn side_by_side_rewrites_only_qualified_library_names() {
+        use super::in_schema;
         let sql = "CREATE MACRO metrics.a() AS TABLE SELECT * FROM metrics.b(1) JOIN xmetrics.c USING (x) -- metrics.d";
         assert_eq!(
             in_schema(sql, "metrics_1_0_0"),

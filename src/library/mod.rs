@@ -70,9 +70,6 @@ pub struct SourceFile {
 #[derive(Debug)]
 pub struct Library {
     pub version: Version,
-    pub files: Vec<SourceFile>,
-    /// Display order of report sections.
-    pub sections: Vec<String>,
     /// SHA-256 (hex) over the manifest and every file, in order.
     pub sha256: String,
     pub docs: docs::Docs,
@@ -95,7 +92,7 @@ impl Library {
             files.push(SourceFile { path: embedded_path(path).expect("found above"), text });
         }
         let docs = docs::Docs::parse(&files, &manifest.sections).with_context(|| format!("reading the doc comments of library {version}"))?;
-        Ok(Library { version, files, sections: manifest.sections, sha256: hex(&hasher.finalize()), docs })
+        Ok(Library { version, sha256: hex(&hasher.finalize()), docs })
     }
 }
 
@@ -178,7 +175,7 @@ mod tests {
     fn every_embedded_version_loads() {
         assert!(!all().is_empty());
         for library in all() {
-            assert!(!library.files.is_empty(), "{}", library.version);
+            assert!(!library.docs.objects.is_empty(), "{}", library.version);
             assert!(!library.docs.metrics.is_empty(), "{}", library.version);
         }
     }

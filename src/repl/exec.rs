@@ -107,6 +107,7 @@ fn explain(session: &Session, err: &anyhow::Error) -> String {
 
 /// Run one SQL statement and print its result.
 pub fn run_statement(session: &mut Session, sql: &str) -> Result<()> {
+    crate::storage::refuse_network_statement(sql)?;
     let started = Instant::now();
     let result = session.with_connection(|conn, session| execute(conn, session, sql));
     match result {

@@ -1,7 +1,9 @@
-//! Splitting SQL text into statements on `;`, except where the `;` is inside a
-//! string ('...', E'...'), a quoted identifier ("..."), a comment (`--`, `/* */`,
-//! nested like PostgreSQL's) or a dollar-quoted body (`$$...$$`, `$tag$...$tag$`).
-//! Also tells a finished input from one that needs more lines.
+//! A REPL script as items: SQL statements (split by `crate::sqltext`) and
+//! dot commands (a line starting with `.` where a statement could start).
+//! Also tells a finished interactive input from one that needs more lines.
+
+use crate::sqltext::{is_blank, is_complete_sql};
+pub use crate::sqltext::split;
 
 /// Statements and dot commands of a script, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,185 +14,10 @@ pub enum Item {
     Dot(String),
 }
 
-/// The complete statements of `text` and what follows the last `;`.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Split {
-    pub statements: Vec<String>,
-    /// Text after the last terminating `;` (may hold an unfinished statement).
-    pub rest: String,
-}
-
-/// Where the scanner is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum State {
-    Code,
-    /// In '...'; `backslash` for E'...' strings, where \' does not end it.
-    Str { backslash: bool },
-    Ident,
-    LineComment,
-    BlockComment { depth: usize },
-    Dollar { tag: String },
-}
-
-/// Byte offsets of the terminating `;`s of `text` and the state at its end.
-fn scan(text: &str) -> (Vec<usize>, State) {
-    let bytes = text.as_bytes();
-    let mut ends = Vec::new();
-    let mut state = State::Code;
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let next = bytes.get(i + 1).copied();
-        match &mut state {
-            State::Code => match c {
-                b';' => ends.push(i),
-                b'\'' => state = State::Str { backslash: is_escape_string_prefix(bytes, i) },
-                b'"' => state = State::Ident,
-                b'-' if next == Some(b'-') => {
-                    state = State::LineComment;
-                    i += 1;
-                }
-                b'/' if next == Some(b'*') => {
-                    state = State::BlockComment { depth: 1 };
-                    i += 1;
-                }
-                b'$' => {
-                    if let Some(tag) = dollar_tag(text, i) {
-                        i += tag.len() + 1;
-                        state = State::Dollar { tag };
-                    }
-                }
-                _ => {}
-            },
-            State::Str { backslash } => match c {
-                b'\\' if *backslash => i += 1,
-                b'\'' if next == Some(b'\'') => i += 1,
-                b'\'' => state = State::Code,
-                _ => {}
-            },
-            State::Ident => match c {
-                b'"' if next == Some(b'"') => i += 1,
-                b'"' => state = State::Code,
-                _ => {}
-            },
-            State::LineComment => {
-                if c == b'\n' {
-                    state = State::Code;
-                }
-            }
-            State::BlockComment { depth } => {
-                if c == b'*' && next == Some(b'/') {
-                    *depth -= 1;
-                    i += 1;
-                    if *depth == 0 {
-                        state = State::Code;
-                    }
-                } else if c == b'/' && next == Some(b'*') {
-                    *depth += 1;
-                    i += 1;
-                }
-            }
-            State::Dollar { tag } => {
-                if c == b'$' && text[i..].starts_with(tag.as_str()) {
-                    i += tag.len() - 1;
-                    state = State::Code;
-                }
-            }
-        }
-        i += 1;
-    }
-    (ends, state)
-}
-
-/// `E'...'` (or `e'...'`) not preceded by an identifier character.
-fn is_escape_string_prefix(bytes: &[u8], quote: usize) -> bool {
-    quote >= 1 && matches!(bytes[quote - 1], b'e' | b'E') && (quote < 2 || !is_ident_byte(bytes[quote - 2]))
-}
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
-}
-
-/// The opening tag (`$$` or `$name$`) at byte `at`, if one starts there. `$1`
-/// (a parameter) and `a$b` (part of a name) are not tags.
-fn dollar_tag(text: &str, at: usize) -> Option<String> {
-    let bytes = text.as_bytes();
-    if at > 0 && is_ident_byte(bytes[at - 1]) {
-        return None;
-    }
-    let body = &text[at + 1..];
-    let len = body.bytes().take_while(|&b| b.is_ascii_alphanumeric() || b == b'_').count();
-    let name = &body[..len];
-    if name.starts_with(|c: char| c.is_ascii_digit()) || !body[len..].starts_with('$') {
-        return None;
-    }
-    Some(format!("${name}$"))
-}
-
-/// Split `text` into complete statements (blank ones, such as `;;` or a
-/// comment alone, are dropped) and the rest after the last `;`.
-pub fn split(text: &str) -> Split {
-    let (ends, _) = scan(text);
-    let mut statements = Vec::new();
-    let mut start = 0;
-    for end in ends {
-        let statement = &text[start..end];
-        if !is_blank(statement) {
-            statements.push(statement.trim().to_string());
-        }
-        start = end + 1;
-    }
-    Split { statements, rest: text[start..].to_string() }
-}
-
-/// Only whitespace and comments.
-pub fn is_blank(text: &str) -> bool {
-    let mut rest = text.trim_start();
-    loop {
-        if rest.is_empty() {
-            return true;
-        }
-        if let Some(after) = rest.strip_prefix("--") {
-            rest = after.split_once('\n').map_or("", |(_, tail)| tail).trim_start();
-        } else if rest.starts_with("/*") {
-            rest = after_block_comment(rest).trim_start();
-        } else {
-            return false;
-        }
-    }
-}
-
-/// `text` (starting with `/*`) after its closing `*/`, nesting included.
-fn after_block_comment(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    let mut depth = 0;
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        if bytes[i] == b'/' && bytes[i + 1] == b'*' {
-            depth += 1;
-            i += 2;
-        } else if bytes[i] == b'*' && bytes[i + 1] == b'/' {
-            depth -= 1;
-            i += 2;
-            if depth == 0 {
-                return &text[i..];
-            }
-        } else {
-            i += 1;
-        }
-    }
-    ""
-}
-
 /// Whether an interactive input is ready to run: a dot command, or SQL whose
 /// every statement is terminated by `;` outside strings and comments.
 pub fn is_complete(input: &str) -> bool {
-    if is_dot_command(input) {
-        return true;
-    }
-    let (ends, state) = scan(input);
-    let after = ends.last().map_or(input, |&end| &input[end + 1..]);
-    matches!(state, State::Code | State::LineComment) && is_blank(after)
+    is_dot_command(input) || is_complete_sql(input)
 }
 
 /// A line starting with `.`, where a statement could start.
@@ -230,55 +57,10 @@ mod tests {
     }
 
     #[test]
-    fn splits_on_semicolons_outside_strings_and_comments() {
-        let text = "SELECT ';' AS a; SELECT \"x;y\" FROM t; -- no; split\nSELECT 1 /* a ; b */ + 1;";
-        assert_eq!(split(text).statements, vec!["SELECT ';' AS a", "SELECT \"x;y\" FROM t", "-- no; split\nSELECT 1 /* a ; b */ + 1"]);
-    }
-
-    #[test]
-    fn doubled_quotes_and_escape_strings() {
-        assert_eq!(split("SELECT 'it''s; ok'; SELECT E'\\'; still'; SELECT 'a\\';").statements, vec![
-            "SELECT 'it''s; ok'",
-            "SELECT E'\\'; still'",
-            "SELECT 'a\\'"
-        ]);
-    }
-
-    #[test]
-    fn dollar_quotes_nested_comments_and_parameters() {
-        let text = "CREATE MACRO m() AS $$ SELECT 1; $$; SELECT $t$ ; $$ ; $t$; /* a /* b; */ c; */ SELECT $1;";
-        assert_eq!(split(text).statements, vec![
-            "CREATE MACRO m() AS $$ SELECT 1; $$",
-            "SELECT $t$ ; $$ ; $t$",
-            "/* a /* b; */ c; */ SELECT $1"
-        ]);
-    }
-
-    #[test]
-    fn rest_and_blank_statements() {
-        let split = split("SELECT 1;; -- c\n; SELECT 2");
-        assert_eq!(split.statements, vec!["SELECT 1"]);
-        assert_eq!(split.rest, " SELECT 2");
-    }
-
-    #[test]
-    fn completeness() {
-        assert!(is_complete("SELECT 1;"));
-        assert!(is_complete("SELECT 1; -- done"));
+    fn dot_commands_are_complete_inputs() {
         assert!(is_complete(".tables"));
-        assert!(is_complete(""));
+        assert!(is_complete("SELECT 1;"));
         assert!(!is_complete("SELECT 1"));
-        assert!(!is_complete("SELECT ';"));
-        assert!(!is_complete("SELECT 1; SELECT 2"));
-        assert!(!is_complete("SELECT /* ; */ 1"));
-        assert!(!is_complete("SELECT $$;"));
-    }
-
-    #[test]
-    fn blank() {
-        assert!(is_blank("  -- x\n /* y /* z */ */ \n"));
-        assert!(is_blank("/* never closed"));
-        assert!(!is_blank("-- x\nSELECT"));
     }
 
     #[test]
