@@ -119,7 +119,7 @@ pub fn shown_cards<'a>(cards: &[&'a Card]) -> Option<Vec<&'a Card>> {
 
 /// What a section that is not enabled says instead of its figures.
 pub fn not_enabled_text(section: &str) -> String {
-    format!("{} is not enabled for this account.", section_title(section))
+    format!("{}: not enabled for this account.", section_title(section))
 }
 
 pub fn card_cells(card: &Card, columns: Columns) -> Vec<String> {

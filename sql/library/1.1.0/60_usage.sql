@@ -72,7 +72,8 @@ FROM metrics.history_window(account, zone := zone, snap := snap) AS h;
 CREATE OR REPLACE MACRO metrics.usage_figures(month_start, zone := NULL, snap := NULL, deflection_window := 86400, account := NULL) AS TABLE
 WITH months AS MATERIALIZED (
     SELECT * FROM metrics.usage_months(month_start, zone := zone, snap := snap, account := account)
-    WHERE metrics.assert(deflection_window > 0, 'deflection_window must be a positive number of seconds, not ' || deflection_window)
+    WHERE metrics.assert(coalesce(deflection_window > 0, false),
+                         'deflection_window must be a positive number of seconds, not ' || coalesce(CAST(deflection_window AS VARCHAR), 'NULL'))
 ),
 scope_conversations AS MATERIALIZED (
     SELECT c.account_id, c.conversation_id, c.customer_id, c.status, c.created_at, c.created_by_type
@@ -114,7 +115,9 @@ csat_figures AS (
            100.0 * count(*) FILTER (WHERE r.stars >= 4) / nullif(count(*), 0) AS csat_satisfied,
            --- @metric csat_responses (count) "CSAT responses"
            --- @shown usage: performance
-           --- Number of those CSAT responses.
+           --- CSAT responses given in the month on conversations in scope
+           --- (what the CSAT average and the satisfied share are computed
+           --- over).
            count(*) AS csat_responses
     FROM months AS m
     JOIN main.csat_at(metrics.snapshot_seq(snap)) AS r
@@ -543,6 +546,8 @@ FROM metrics.catalogue AS k
 LEFT JOIN figures AS f USING (section, metric)
 LEFT JOIN benchmarks AS b USING (section, metric)
 WHERE k.report = 'usage'
+  AND metrics.assert(EXISTS (SELECT 1 FROM main.accounts_at(metrics.snapshot_seq(snap)) AS usage_account WHERE usage_account.account_id = account),
+                     'no account ' || account || ' in the snapshot')
 ORDER BY k.ordinal;
 
 --- The feature adoption table of the Usage report: one row per feature seen
@@ -573,4 +578,6 @@ FROM known_features AS kf
 CROSS JOIN (SELECT count(*) AS checked FROM p) AS period_checked
 LEFT JOIN month_uses AS u USING (feature)
 WHERE period_checked.checked = 1
+  AND metrics.assert(EXISTS (SELECT 1 FROM main.accounts_at(metrics.snapshot_seq(snap)) AS usage_account WHERE usage_account.account_id = account),
+                     'no account ' || account || ' in the snapshot')
 ORDER BY kf.feature;
