@@ -15,6 +15,7 @@ mod snapshots;
 mod sqltext;
 mod storage;
 mod timezones;
+mod trace;
 
 use std::process::ExitCode;
 

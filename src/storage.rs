@@ -21,6 +21,7 @@ use anyhow::{Context, Result, bail};
 use duckdb::{AccessMode, Config, Connection};
 
 use crate::contract::{Contract, Table, quote_ident};
+use crate::trace::trace;
 
 /// Version of the storage layout, recorded in `deskql_meta.meta`.
 pub const STORAGE_VERSION: i64 = 1;
@@ -130,10 +131,11 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
         match Connection::open_with_flags(path, config(access)?) {
             Ok(conn) => {
                 if matches!(access, Access::ReadWrite { .. }) {
-                    ensure_schema(&conn).with_context(|| format!("preparing database {}", path.display()))?;
+                    trace("open schema", || ensure_schema(&conn)).with_context(|| format!("preparing database {}", path.display()))?;
                     // A new database gets the newest metric library; upgrades
                     // are `deskql views install`'s explicit decision.
-                    crate::library::install::ensure_installed(&conn).with_context(|| format!("installing the metric library in {}", path.display()))?;
+                    trace("open library", || crate::library::install::ensure_installed(&conn))
+                        .with_context(|| format!("installing the metric library in {}", path.display()))?;
                 }
                 return Ok(conn);
             }
@@ -216,7 +218,7 @@ pub fn ensure_schema(conn: &Connection) -> Result<()> {
             conn.execute_batch(&history_table_ddl(table))?;
             conn.execute_batch(&state_view_ddl(table))?;
         }
-        crate::timezones::ensure_offsets(conn)?;
+        trace("open time zones", || crate::timezones::ensure_offsets(conn))?;
         Ok(())
     })();
     match result {

@@ -91,8 +91,8 @@ pub fn ensure_offsets(conn: &Connection) -> Result<()> {
     }
     conn.execute_batch("DELETE FROM deskql_meta.tz_offsets")?;
     let mut appender = conn.appender_to_db("tz_offsets", "deskql_meta")?;
-    for tz in TZ_VARIANTS {
-        let rows = intervals(tz);
+    let computed = crate::trace::trace("compute time zones", || Ok(all_intervals()))?;
+    for (tz, rows) in TZ_VARIANTS.iter().zip(computed) {
         let last = rows.len() - 1;
         for (i, row) in rows.into_iter().enumerate() {
             let from = if i == 0 { OPEN_START.to_string() } else { timestamp_text(row.from) };
@@ -102,6 +102,17 @@ pub fn ensure_offsets(conn: &Connection) -> Result<()> {
     }
     appender.flush()?;
     Ok(())
+}
+
+/// `intervals` of every zone, in `TZ_VARIANTS` order, computed on every
+/// core: this runs when a database is created, before its first ingest.
+fn all_intervals() -> Vec<Vec<OffsetInterval>> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = TZ_VARIANTS.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = TZ_VARIANTS.chunks(chunk).map(|zones| scope.spawn(move || zones.iter().map(|&tz| intervals(tz)).collect::<Vec<_>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("computing time-zone offsets does not panic")).collect()
+    })
 }
 
 fn timestamp_text(at: DateTime<Utc>) -> String {

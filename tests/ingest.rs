@@ -264,6 +264,32 @@ fn a_kill_during_ingest_leaves_the_database_as_before() {
 }
 
 #[test]
+fn an_input_file_changed_during_the_ingest_is_refused_and_nothing_is_written() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    ingest(&db, &Snapshot::minimal().write(&tmp.path().join("a")), &["--snapshot", "s1"]).success();
+    let before = fingerprint(&db);
+    let second = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deskql"))
+        .arg("--db").arg(&db).arg("ingest").arg(&second)
+        .env("DESKQL_TEST_PAUSE_BEFORE_COMMIT_MS", "1500")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    assert!(line.contains("pausing"), "{line}");
+    // The export is rewritten while the ingest has read it but not committed.
+    Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Dana'")).write(&tmp.path().join("b"));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(!child.wait().unwrap().success());
+    assert!(rest.contains(".parquet changed during the ingest") && rest.contains("nothing was ingested"), "{rest}");
+    assert_eq!(fingerprint(&db), before);
+}
+
+#[test]
 fn a_second_writer_waits_then_fails_clearly_or_succeeds_once_the_lock_is_free() {
     let tmp = TempDir::new().unwrap();
     let db = tmp.path().join("t.duckdb");

@@ -1,9 +1,16 @@
--- The staging table: contract columns cast to their types, the raw value of each
--- column whose cast may fail (`_raw_<column>`), the part file index and the row
--- number in that file (for error messages), and the hash of the non-key columns.
-CREATE TEMP TABLE {{stage}} AS
+-- The staging view of one table: its Parquet part files (the list held in
+-- session variable {{files_variable}}, set with a bound parameter, never
+-- spliced into SQL), every contract column cast to its type, the raw value of
+-- each column whose cast may fail (`_raw_<column>`), the part file index and
+-- the row number in that file (for error messages), and the hash of the
+-- non-key columns.
+-- A view, not a copy: each check reads only the columns it needs straight
+-- from Parquet, and rows are written once, into history.
+CREATE OR REPLACE TEMP VIEW {{stage}} AS
 SELECT *, {{hash}} AS _hash
 FROM (
-    SELECT {{select_list}}, ?::INTEGER AS _part, file_row_number AS _row
-    FROM read_parquet(?, file_row_number = true)
+    SELECT {{select_list}},
+           CAST(list_position(getvariable('{{files_variable}}'), filename) - 1 AS INTEGER) AS _part,
+           file_row_number AS _row
+    FROM read_parquet(getvariable('{{files_variable}}'), file_row_number = true, filename = true)
 );

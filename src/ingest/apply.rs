@@ -45,14 +45,25 @@ pub fn apply_table(conn: &Connection, table: &Table, seq: i32, mode: Mode) -> Re
         ("join", join),
         ("key_match", &key_match.join(" AND ")),
     ];
+    if !has_current_rows(conn, &name)? {
+        // Nothing to compare with: every row is new (a first snapshot).
+        let inserted = conn.execute(&render(template::INSERT_ALL, &values), [seq])? as i64;
+        return Ok(Changes { inserted, ..Changes::default() });
+    }
     conn.execute_batch(&render(template::DIFF, &values))?;
     let changes = count_changes(conn, &diff)?;
-    if changes != Changes::default() {
+    if changes.updated + changes.deleted > 0 {
         conn.execute(&render(template::CLOSE_VERSIONS, &values), [seq])?;
+    }
+    if changes.inserted + changes.updated > 0 {
         conn.execute(&render(template::INSERT_VERSIONS, &values), [seq])?;
     }
     conn.execute_batch(&format!("DROP TABLE {diff}"))?;
     Ok(changes)
+}
+
+fn has_current_rows(conn: &Connection, table: &str) -> Result<bool> {
+    Ok(conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM hist.{table} WHERE _to_seq IS NULL)"), [], |r| r.get(0))?)
 }
 
 fn count_changes(conn: &Connection, diff: &str) -> Result<Changes> {

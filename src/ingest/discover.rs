@@ -31,6 +31,23 @@ pub struct Discovered {
     /// The newest modification time among the input files, used as the default
     /// `taken_at` of the snapshot.
     pub newest_mtime: Option<std::time::SystemTime>,
+    /// Each input file's size and modification time when it was hashed.
+    pub stamps: Vec<(PathBuf, u64, Option<std::time::SystemTime>)>,
+}
+
+impl Discovered {
+    /// The files are read several times (validation, then history): refuse
+    /// to commit if one changed since it was hashed, e.g. an export still
+    /// being written.
+    pub fn check_unchanged(&self) -> Result<()> {
+        for (path, len, mtime) in &self.stamps {
+            let now = std::fs::metadata(path).with_context(|| format!("{} vanished during the ingest", path.display()))?;
+            if now.len() != *len || now.modified().ok() != *mtime {
+                bail!("{} changed during the ingest (is the export still being written?); nothing was ingested, try again", path.display());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Locate `<table>.parquet` or `<table>/*.parquet` for each contract table.
@@ -62,7 +79,14 @@ pub fn discover(dir: &Path, problems: &mut Problems) -> Result<Discovered> {
     let all_files: Vec<&PathBuf> = tables.values().flat_map(|t| t.files.iter()).collect();
     let content_hash = hash_files(dir, &all_files)?;
     let newest_mtime = all_files.iter().filter_map(|f| f.metadata().ok()?.modified().ok()).max();
-    Ok(Discovered { tables, content_hash, newest_mtime })
+    let stamps = all_files
+        .iter()
+        .map(|f| {
+            let meta = f.metadata().with_context(|| format!("reading {}", f.display()))?;
+            Ok(((*f).clone(), meta.len(), meta.modified().ok()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Discovered { tables, content_hash, newest_mtime, stamps })
 }
 
 fn table_files(dir: &Path, table: &str, problems: &mut Problems) -> Result<Vec<PathBuf>> {

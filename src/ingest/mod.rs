@@ -29,6 +29,7 @@ use serde::Serialize;
 use crate::cli::{WaitArgs, exit};
 use crate::contract::Contract;
 use crate::storage;
+use crate::trace::trace;
 
 pub use apply::Changes;
 pub use problems::{Problem, Problems};
@@ -178,6 +179,10 @@ pub fn ingest(db: &Path, args: &IngestArgs) -> Result<Summary> {
     match result {
         Ok(summary) => {
             pause_before_commit_for_tests();
+            if let Err(err) = found.check_unchanged() {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(err);
+            }
             conn.execute_batch("COMMIT").context("committing the snapshot")?;
             Ok(summary)
         }
@@ -219,8 +224,9 @@ fn stage_validate_apply(
         progress.inc(1);
         match found.tables.get(&table.name) {
             Some(files) => {
-                if stage::stage_table(conn, table, files, problems)? {
-                    stage::check_rows(conn, table, files, problems)?;
+                let staged_ok = trace(&format!("stage {}", table.name), || stage::stage_table(conn, table, files, problems))?;
+                if staged_ok {
+                    trace(&format!("check {}", table.name), || stage::check_rows(conn, table, files, problems))?;
                     staged.push(table.name.clone());
                 } else {
                     unreadable.push(table.name.clone());
@@ -242,7 +248,7 @@ fn stage_validate_apply(
                 stage::Target::NotInSnapshot
             }
         };
-        stage::check_references(conn, table, incremental, &target_state, problems)?;
+        trace(&format!("references {}", table.name), || stage::check_references(conn, table, incremental, &target_state, problems))?;
     }
     if problems.has_errors() {
         return Err(InvalidSnapshot { dir: args.dir.clone(), problems: problems.items.clone() }.into());
@@ -259,7 +265,7 @@ fn stage_validate_apply(
         if input.is_none() && incremental {
             continue;
         }
-        let changes = apply::apply_table(conn, table, seq, args.mode)?;
+        let changes = trace(&format!("apply {}", table.name), || apply::apply_table(conn, table, seq, args.mode))?;
         tables.push(TableSummary { table: table.name.clone(), input_rows: input.map(|f| f.rows), changes });
     }
     record_snapshot(conn, seq, id, taken_at, args, found, &tables)?;

@@ -1,7 +1,7 @@
 //! Reading a table's Parquet files into a temporary staging table, cast to the
 //! contract's types, and validating the staged rows.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use duckdb::Connection;
 
 use crate::contract::{Column, Contract, Table, quote_ident};
@@ -91,26 +91,40 @@ pub fn hash_expression(table: &Table) -> String {
     }
 }
 
-/// Stage one table's files. Returns false (with problems recorded) when the
-/// files' columns make staging impossible.
+/// Stage one table's files as a view over them. Returns false (with
+/// problems recorded) when the files' columns make staging impossible.
 pub fn stage_table(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<bool> {
     let errors_before = problems.errors().count();
     let sources = column_sources(table, files, problems);
     if problems.errors().count() > errors_before {
         return Ok(false);
     }
+    let paths = joined_paths(files)?;
+    let variable = files_variable(&table.name);
+    conn.execute(&render(template::STAGE_FILES, &[("files_variable", &variable)]), [paths])
+        .with_context(|| format!("listing the files of {}", table.name))?;
     let stage = stage_name(&table.name);
     let select = select_list(&sources);
     let hash = hash_expression(table);
-    let values = [("stage", stage.as_str()), ("select_list", select.as_str()), ("hash", hash.as_str())];
-    for (part, file) in files.files.iter().enumerate() {
-        let sql = render(if part == 0 { template::STAGE_CREATE } else { template::STAGE_APPEND }, &values);
-        let path = file.to_string_lossy().to_string();
-        conn.execute(&sql, duckdb::params![part as i32, path])
-            .with_context(|| format!("reading {} into staging", file.display()))?;
-    }
+    let values = [("stage", stage.as_str()), ("select_list", select.as_str()), ("hash", hash.as_str()), ("files_variable", variable.as_str())];
+    conn.execute_batch(&render(template::STAGE_CREATE, &values)).with_context(|| format!("reading {}", file_label(files)))?;
     check_casts(conn, table, files, &sources, problems)?;
     Ok(true)
+}
+
+/// The session variable holding a table's part files (a contract name).
+fn files_variable(table: &str) -> String {
+    format!("deskql_stage_files_{table}")
+}
+
+/// The part files' paths joined by the separator `stage_files.sql` splits on.
+fn joined_paths(files: &TableFiles) -> Result<String> {
+    const SEPARATOR: char = '\u{1f}';
+    let paths: Vec<String> = files.files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
+    if let Some(bad) = paths.iter().find(|p| p.contains(SEPARATOR)) {
+        bail!("file path {bad:?} holds the control character U+001F, which deskql cannot read safely; rename it");
+    }
+    Ok(paths.join(&SEPARATOR.to_string()))
 }
 
 /// An empty staging table for an optional table absent from a full snapshot.
@@ -184,18 +198,47 @@ fn check_casts(conn: &Connection, table: &Table, files: &TableFiles, sources: &[
 }
 
 /// Row-level rules on a staged table: NULLs in key and not-null columns,
-/// values outside the accepted set, time-zone names, duplicate keys.
+/// values outside the accepted set, time-zone names, duplicate keys. Every
+/// rule is first counted in one scan of the table; only a broken rule runs
+/// its own query, to find the first offending row.
 pub fn check_rows(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<()> {
-    let present: Vec<&str> = files.schema.fields().iter().map(|f| f.name().as_str()).collect();
-    for column in &table.columns {
-        if !present.contains(&column.name.as_str()) {
-            continue;
-        }
-        check_not_null(conn, table, files, column, problems)?;
-        check_accepted_values(conn, table, files, column, problems)?;
-        check_format(conn, table, files, column, problems)?;
+    let present: Vec<&Column> = table.columns.iter().filter(|c| files.schema.fields().iter().any(|f| f.name() == &c.name)).collect();
+    let conditions: Vec<String> = present
+        .iter()
+        .flat_map(|c| [not_null_condition(table, files, c), accepted_condition(c), format_condition(c)])
+        .flatten()
+        .collect();
+    let mut counts: Vec<String> = conditions.iter().map(|c| format!("count(*) FILTER (WHERE {c})")).collect();
+    // Distinct key hashes as many as rows: no duplicate key, for sure; fewer:
+    // a duplicate (or, once in billions, a hash collision), which the exact
+    // query then finds. Cheaper than grouping by the key columns.
+    let keys: Vec<String> = table.key.iter().map(|k| quote_ident(k)).collect();
+    counts.push(format!("count(*) - count(DISTINCT hash({}))", keys.join(", ")));
+    let found = count_all(conn, table, &counts)?;
+    let broken: Vec<String> = conditions.iter().zip(&found).filter(|(_, n)| **n > 0).map(|(c, _)| c.clone()).collect();
+    for column in present {
+        check_not_null(conn, table, files, column, &broken, problems)?;
+        check_accepted_values(conn, table, files, column, &broken, problems)?;
+        check_format(conn, table, files, column, &broken, problems)?;
     }
-    check_duplicates(conn, table, files, problems)
+    if found.last().is_some_and(|n| *n > 0) {
+        check_duplicates(conn, table, files, problems)?;
+    }
+    Ok(())
+}
+
+/// Several counts over the staged rows, in one scan.
+fn count_all(conn: &Connection, table: &Table, counts: &[String]) -> Result<Vec<i64>> {
+    let sql = format!("SELECT [{}] FROM {}", counts.join(", "), stage_name(&table.name));
+    let value: duckdb::types::Value = conn.query_row(&sql, [], |r| r.get(0))?;
+    let duckdb::types::Value::List(items) = value else { bail!("counting the rule violations of {}: unexpected result {value:?}", table.name) };
+    items
+        .into_iter()
+        .map(|v| match v {
+            duckdb::types::Value::BigInt(n) => Ok(n),
+            other => bail!("counting the rule violations of {}: unexpected count {other:?}", table.name),
+        })
+        .collect()
 }
 
 /// A NULL that came from a failed cast was already reported as such.
@@ -209,26 +252,32 @@ fn not_cast_failure(column: &Column, files: &TableFiles) -> String {
     if exact { String::new() } else { format!(" AND {} IS NULL", raw_name(&column.name)) }
 }
 
-fn check_not_null(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, problems: &mut Problems) -> Result<()> {
-    let is_key = table.is_key(&column.name);
-    if !(is_key || column.not_null) {
-        return Ok(());
-    }
+fn not_null_condition(table: &Table, files: &TableFiles, column: &Column) -> Option<String> {
+    (table.is_key(&column.name) || column.not_null).then(|| format!("{} IS NULL{}", quote_ident(&column.name), not_cast_failure(column, files)))
+}
+
+fn accepted_condition(column: &Column) -> Option<String> {
     let name = quote_ident(&column.name);
-    let condition = format!("{name} IS NULL{}", not_cast_failure(column, files));
+    (!column.values.is_empty()).then(|| format!("{name} IS NOT NULL AND {name} NOT IN ({})", column.value_literals().join(", ")))
+}
+
+fn format_condition(column: &Column) -> Option<String> {
+    let name = quote_ident(&column.name);
+    (column.format.as_deref() == Some("iana_timezone")).then(|| format!("{name} IS NOT NULL AND {name} NOT IN (SELECT tz FROM deskql_meta.tz_offsets)"))
+}
+
+fn check_not_null(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, broken: &[String], problems: &mut Problems) -> Result<()> {
+    let Some(condition) = not_null_condition(table, files, column).filter(|c| broken.contains(c)) else { return Ok(()) };
     if let Some(v) = first_violation(conn, table, "NULL", &condition)? {
-        let what = if is_key { "key column" } else { "required value" };
+        let what = if table.is_key(&column.name) { "key column" } else { "required value" };
         problems.error(&table.name, Some(&column.name), format!("{} NULL(s) in {what}: first at {}", v.count, locate(files, &v)));
     }
     Ok(())
 }
 
-fn check_accepted_values(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, problems: &mut Problems) -> Result<()> {
-    if column.values.is_empty() {
-        return Ok(());
-    }
+fn check_accepted_values(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, broken: &[String], problems: &mut Problems) -> Result<()> {
+    let Some(condition) = accepted_condition(column).filter(|c| broken.contains(c)) else { return Ok(()) };
     let name = quote_ident(&column.name);
-    let condition = format!("{name} IS NOT NULL AND {name} NOT IN ({})", column.value_literals().join(", "));
     if let Some(v) = first_violation(conn, table, &name, &condition)? {
         let stage = stage_name(&table.name);
         let sql = render(template::CHECK_VALUES, &[("stage", &stage), ("column", &name), ("condition", &condition)]);
@@ -242,12 +291,9 @@ fn check_accepted_values(conn: &Connection, table: &Table, files: &TableFiles, c
     Ok(())
 }
 
-fn check_format(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, problems: &mut Problems) -> Result<()> {
-    if column.format.as_deref() != Some("iana_timezone") {
-        return Ok(());
-    }
+fn check_format(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, broken: &[String], problems: &mut Problems) -> Result<()> {
+    let Some(condition) = format_condition(column).filter(|c| broken.contains(c)) else { return Ok(()) };
     let name = quote_ident(&column.name);
-    let condition = format!("{name} IS NOT NULL AND {name} NOT IN (SELECT tz FROM deskql_meta.tz_offsets)");
     if let Some(v) = first_violation(conn, table, &name, &condition)? {
         problems.error(
             &table.name,

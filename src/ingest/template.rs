@@ -3,7 +3,8 @@
 //! fragments built from them; values are bound as parameters.
 
 pub const STAGE_CREATE: &str = include_str!("../../sql/ingest/stage_create.sql");
-pub const STAGE_APPEND: &str = include_str!("../../sql/ingest/stage_append.sql");
+pub const STAGE_FILES: &str = include_str!("../../sql/ingest/stage_files.sql");
+pub const INSERT_ALL: &str = include_str!("../../sql/ingest/insert_all.sql");
 pub const STAGE_EMPTY: &str = include_str!("../../sql/ingest/stage_empty.sql");
 pub const DIFF: &str = include_str!("../../sql/ingest/diff.sql");
 pub const CLOSE_VERSIONS: &str = include_str!("../../sql/ingest/close_versions.sql");
