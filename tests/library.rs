@@ -112,3 +112,39 @@ except duckdb.Error as e:
     let out = String::from_utf8_lossy(&output.stdout);
     assert_eq!(out.lines().collect::<Vec<_>>(), ["[('busiest_hour', 2.0), ('replies_sent', 7.0)]", "9", "refused: True"], "{stderr}");
 }
+
+/// The figures of a report computed with library `version` (through an audit
+/// record, which installs the version side by side when needed).
+fn figures_with(db: &Path, version: &str, report: &[&str]) -> serde_json::Value {
+    let output = deskql(db).args(["audit", "run"]).args(report).args(["--library", version, "--out", "-"]).output().unwrap();
+    assert!(output.status.success(), "{report:?} with {version}: {}", String::from_utf8_lossy(&output.stderr));
+    let record: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    serde_json::json!({ "cards": record["result"]["cards"], "tables": record["result"]["tables"] })
+}
+
+#[test]
+fn a_faster_library_version_gives_the_same_figures_as_the_one_before() {
+    // 1.2.0 computes 1.1.0's definitions over the conversations active in a
+    // period only: on the sample, every report of every account must come
+    // out identical (October for all, and the November to date of one).
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("sample.duckdb");
+    deskql(&db).args(["demo", "--data", concat!(env!("CARGO_MANIFEST_DIR"), "/data")]).assert().success();
+    for account in ["1", "2", "3", "4"] {
+        let user = query(&db, &format!("SELECT min(user_id) FROM users WHERE account_id = {account}")).remove(0);
+        let team = query(&db, &format!("SELECT min(team_id) FROM teams WHERE account_id = {account}")).remove(0);
+        let months: &[&str] = if account == "1" { &["2026-10", "2026-11"] } else { &["2026-10"] };
+        for &month in months {
+            let reports: Vec<Vec<&str>> = vec![
+                vec!["company", "--account", account, "--month", month, "--compare"],
+                vec!["user", "--account", account, "--user", &user, "--month", month],
+                vec!["team", "--account", account, "--team", &team, "--month", month],
+                vec!["happiness", "--account", account, "--month", month],
+                vec!["usage", "--account", account, "--month", month],
+            ];
+            for report in reports {
+                assert_eq!(figures_with(&db, "1.1.0", &report), figures_with(&db, "1.2.0", &report), "{report:?}");
+            }
+        }
+    }
+}

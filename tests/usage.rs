@@ -264,7 +264,7 @@ fn acme_golden_figures_with_benchmarks() {
     assert_eq!(doc["header"]["period"]["to"], "2025-11-01");
     assert_eq!(doc["header"]["period"]["utc_from"], "2025-09-30T22:00:00Z");
     assert_eq!(doc["header"]["period"]["utc_to"], "2025-10-31T23:00:00Z");
-    assert_eq!(doc["header"]["library"]["version"], "1.1.0");
+    assert!(doc["header"]["library"]["version"].as_str().unwrap() >= "1.1.0", "the usage report needs library 1.1.0 or later");
     let notes = doc["header"]["notes"].as_array().unwrap();
     assert!(notes.iter().all(|n| !n.as_str().unwrap().contains("chosen by default")), "--month given: {notes:?}");
     assert!(notes.iter().any(|n| n.as_str().unwrap().starts_with("deflection window: 24h")), "{notes:?}");
