@@ -27,13 +27,29 @@ fn a_tiny_bench_measures_every_figure_against_its_baseline() {
     let result = &doc["results"][0];
     assert_eq!(result["conversations"], 150);
     assert!(result["input_rows"].as_i64().unwrap() > 150, "threads alone outnumber conversations");
-    for field in ["plain_copy_first_s", "ingest_first_s", "plain_copy_second_s", "ingest_second_s", "startup_s"] {
+    for field in ["plain_copy_first_s", "ingest_first_s", "plain_copy_second_s", "ingest_second_s", "startup_s", "repl_startup_s"] {
         let seconds = result[field].as_f64().unwrap();
         assert!(seconds > 0.0 && seconds < 120.0, "{field} = {seconds}");
     }
     for field in ["ingest_first_ratio", "ingest_second_ratio", "db_vs_parquet_ratio"] {
         let ratio = result[field].as_f64().unwrap();
         assert!(ratio.is_finite() && ratio > 0.0, "{field} = {ratio}");
+    }
+    let reports: Vec<(String, String)> = result["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["report"].as_str().unwrap().to_string(), r["scope"].as_str().unwrap().to_string()))
+        .collect();
+    for kind in ["company", "user", "usage"] {
+        for scope in ["one account", "all accounts"] {
+            assert!(reports.contains(&(kind.to_string(), scope.to_string())), "{kind} for {scope} in {reports:?}");
+        }
+    }
+    for timing in result["reports"].as_array().unwrap() {
+        assert!(timing["seconds"].as_f64().unwrap() > 0.0 && timing["peak_rss_bytes"].as_u64().unwrap() > 0, "{timing}");
+        let accounts = timing["accounts"].as_u64().unwrap();
+        assert_eq!(accounts, if timing["scope"] == "one account" { 1 } else { 2 }, "{timing}");
     }
     let expected_ratio = result["ingest_first_s"].as_f64().unwrap() / result["plain_copy_first_s"].as_f64().unwrap();
     assert!((result["ingest_first_ratio"].as_f64().unwrap() - expected_ratio).abs() < 1e-9);

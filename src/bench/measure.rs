@@ -19,14 +19,23 @@ pub struct Run {
 /// grows, so the last reading before exit is the peak, give or take the last
 /// few milliseconds.
 pub fn run_deskql(args: &[&str], env: &[(&str, &str)]) -> Result<Run> {
+    run_deskql_with_input(args, env, "")
+}
+
+/// `run_deskql` with `input` on the child's standard input.
+pub fn run_deskql_with_input(args: &[&str], env: &[(&str, &str)], input: &str) -> Result<Run> {
     let exe = std::env::current_exe().context("locating the deskql executable")?;
     let mut command = Command::new(exe);
-    command.args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
+    command.args(args).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped());
     for (key, value) in env {
         command.env(key, value);
     }
     let start = Instant::now();
     let mut child = command.spawn().context("starting deskql")?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin.write_all(input.as_bytes()).context("writing to deskql's standard input")?;
+    }
     let mut peak = 0;
     let status = loop {
         if let Some(hwm) = peak_rss(child.id()) {

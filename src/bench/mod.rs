@@ -7,6 +7,7 @@
 //! would run it, so its wall time and peak RSS are its own.
 
 mod measure;
+mod reports;
 
 use std::path::{Path, PathBuf};
 
@@ -27,8 +28,10 @@ pub struct BenchArgs {
     /// Conversation counts to generate and measure (about 6 threads each).
     #[arg(long, value_delimiter = ',', default_values_t = [100_000u64, 1_000_000, 10_000_000])]
     pub sizes: Vec<u64>,
-    /// Accounts in each generated snapshot.
-    #[arg(long, default_value_t = 20)]
+    /// Accounts in each generated snapshot. A report's cost follows its
+    /// account's activity in the period: 200 accounts of 10M conversations
+    /// make the largest one handle ~20k conversations a month.
+    #[arg(long, default_value_t = 200)]
     pub accounts: u32,
     /// Runs per measurement; the median is reported.
     #[arg(long, default_value_t = 3)]
@@ -72,6 +75,10 @@ pub struct SizeResult {
     pub db_vs_parquet_ratio: f64,
     /// `deskql sql "SELECT 1"` on that database: start, open, answer, exit.
     pub startup_s: f64,
+    /// `deskql repl` with `SELECT 1;` on its standard input.
+    pub repl_startup_s: f64,
+    /// Reports on the database holding both snapshots.
+    pub reports: Vec<reports::ReportTiming>,
 }
 
 pub fn run(args: &BenchArgs) -> Result<u8> {
@@ -115,6 +122,9 @@ fn bench_size(args: &BenchArgs, size: u64) -> Result<SizeResult> {
         measure::run_deskql(&["--db", path(&db_both), "ingest", path(&second), "--snapshot", "s2", "--as-of", "2026-11-08", "--quiet"], &env)
     })?;
     let startup = repeat_runs(args.runs.max(5), || measure::run_deskql(&["--db", path(&db_both), "sql", "SELECT 1"], &[]))?;
+    let repl_startup = repeat_runs(args.runs.max(5), || measure::run_deskql_with_input(&["--db", path(&db_both), "repl"], &[], "SELECT 1;\n"))?;
+    eprintln!("bench: {size} conversations: reports ...");
+    let report_timings = reports::measure_reports(&db_both, args.runs, &env)?;
 
     let parquet_bytes_first = size_of(&first)?;
     let parquet_bytes_second = size_of(&second)?;
@@ -137,10 +147,12 @@ fn bench_size(args: &BenchArgs, size: u64) -> Result<SizeResult> {
         db_bytes,
         db_vs_parquet_ratio: db_bytes as f64 / (parquet_bytes_first + parquet_bytes_second) as f64,
         startup_s: startup.0,
+        repl_startup_s: repl_startup.0,
+        reports: report_timings,
     })
 }
 
-fn path(p: &Path) -> &str {
+pub(crate) fn path(p: &Path) -> &str {
     p.to_str().unwrap_or_default()
 }
 
@@ -239,6 +251,30 @@ fn print_results(results: &[SizeResult]) {
             format!("{:.2}", r.db_vs_parquet_ratio),
             format!("{:.0} ms", r.startup_s * 1000.0),
         ]);
+    }
+    println!("{table}");
+    print_report_results(results);
+}
+
+/// Report timings per size, with the cost per million conversations, so
+/// that growth faster than linear shows.
+fn print_report_results(results: &[SizeResult]) {
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header(vec!["conversations", "report", "scope", "time", "per 1M conversations", "peak RSS", "repl start-up"]);
+    for r in results {
+        for t in &r.reports {
+            let per_million = t.seconds / (r.conversations as f64 / 1e6);
+            table.add_row(vec![
+                r.conversations.to_string(),
+                t.report.clone(),
+                format!("{} ({})", t.scope, t.accounts),
+                format!("{:.2} s", t.seconds),
+                format!("{per_million:.2} s"),
+                megabytes(t.peak_rss_bytes),
+                format!("{:.0} ms", r.repl_startup_s * 1000.0),
+            ]);
+        }
     }
     println!("{table}");
 }

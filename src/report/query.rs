@@ -66,7 +66,8 @@ pub fn run(conn: &Connection, file: &str, name: &str, schema: &str, parameters: 
     let sql = in_schema(&named(file, name)?, schema);
     let mut stmt = conn.prepare(&sql).with_context(|| format!("preparing report query {name}"))?;
     let values = bound_values(&stmt, name, parameters)?;
-    let arrow = stmt.query_arrow(duckdb::params_from_iter(values)).map_err(clean_error).with_context(|| format!("running report query {name}"))?;
+    let arrow = crate::trace::trace(&format!("query {name}"), || Ok(stmt.query_arrow(duckdb::params_from_iter(values)).map_err(clean_error)?))
+        .with_context(|| format!("running report query {name}"))?;
     let schema = arrow.get_schema();
     let batches: Vec<RecordBatch> = arrow.collect();
     Ok(Rows { schema, batches })

@@ -76,25 +76,31 @@ WITH p AS (
 days AS (
     SELECT CAST(d AS DATE) AS day FROM p, range(CAST(p.local_from AS TIMESTAMP), CAST(p.local_to AS TIMESTAMP), INTERVAL 1 DAY) AS r(d)
 ),
+scope AS MATERIALIZED (
+    SELECT c.account_id, c.conversation_id, c.customer_id, c.created_at, c.created_by_type, c.created_by_id
+    FROM metrics.scoped_conversations(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap) AS c
+),
 conversations AS (
     SELECT c.*, CAST(metrics.to_local(c.created_at, p.zone_name) AS DATE) AS day
-    FROM metrics.report_conversations(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
-                                      active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to)) AS c, p
+    FROM scope AS c, p
     WHERE c.created_at >= p.utc_from AND c.created_at < p.utc_to
 ),
+-- the period's threads, read once (the fact layer's classification)
+period_threads AS MATERIALIZED (
+    SELECT t.conversation_id, t.actor_type, t.actor_id, t.is_reply, t.closes, c.customer_id,
+           CAST(metrics.to_local(t.created_at, p.zone_name) AS DATE) AS day
+    FROM metrics.fact_threads_at(snap, account := account, active_from := metrics.window_start(date_from),
+                                 active_to := metrics.window_end(date_to)) AS t
+    JOIN scope AS c USING (account_id, conversation_id), p
+    WHERE t.created_at >= p.utc_from AND t.created_at < p.utc_to
+),
 replies AS (
-    SELECT r.*, CAST(metrics.to_local(r.created_at, p.zone_name) AS DATE) AS day
-    FROM metrics.report_replies(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
-                                active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to)) AS r, p
-    WHERE r.created_at >= p.utc_from AND r.created_at < p.utc_to
-      AND (actors IS NULL OR list_contains(actors, r.user_id))
+    SELECT conversation_id, customer_id, day FROM period_threads
+    WHERE is_reply AND (actors IS NULL OR list_contains(actors, actor_id))
 ),
 closes AS (
-    SELECT t.conversation_id, CAST(metrics.to_local(t.created_at, p.zone_name) AS DATE) AS day
-    FROM metrics.report_threads(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
-                                active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to)) AS t, p
-    WHERE t.created_at >= p.utc_from AND t.created_at < p.utc_to AND t.closes
-      AND (actors IS NULL OR (t.actor_type = 'user' AND list_contains(actors, t.actor_id)))
+    SELECT conversation_id, day FROM period_threads
+    WHERE closes AND (actors IS NULL OR (actor_type = 'user' AND list_contains(actors, actor_id)))
 ),
 handled AS (
     SELECT day, conversation_id FROM conversations
@@ -147,8 +153,10 @@ conversations AS MATERIALIZED (
                                                active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to))
 ),
 threads AS MATERIALIZED (
-    SELECT * FROM metrics.report_threads(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
-                                         active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to))
+    SELECT t.*
+    FROM metrics.fact_threads_at(snap, account := account, active_from := metrics.window_start(date_from),
+                                 active_to := metrics.window_end(date_to)) AS t
+    SEMI JOIN conversations USING (account_id, conversation_id)
 ),
 touched_in_period AS (
     SELECT t.conversation_id, max(t.created_at) AS last_activity_at
@@ -167,10 +175,10 @@ touched_by_users AS (
     SELECT conversation_id FROM conversations WHERE created_by_type = 'user' AND list_contains(users, created_by_id)
 ),
 user_replies AS (
+    -- their replies (`fact_replies`), from the threads already read
     SELECT r.conversation_id, count(*) AS replies_by_users, avg(r.response_seconds) AS response_time
-    FROM metrics.report_replies(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
-                                active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to)) AS r, p
-    WHERE r.created_at >= p.utc_from AND r.created_at < p.utc_to AND list_contains(users, r.user_id)
+    FROM threads AS r, p
+    WHERE r.is_reply AND r.created_at >= p.utc_from AND r.created_at < p.utc_to AND list_contains(users, r.actor_id)
     GROUP BY r.conversation_id
 ),
 history AS (

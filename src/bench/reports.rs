@@ -1,0 +1,103 @@
+//! Report timings of the benchmark: the company, a user and the usage report
+//! for one account (the largest) and for every account, on the database
+//! holding both snapshots, as a person or a cron job would run them: each a
+//! `deskql report` child process, except the usage report for all accounts,
+//! which is the monthly batch (one query computing every account's figures,
+//! `metrics.usage_figures`): run account by account it would compute the
+//! all-account benchmark again for each.
+
+use std::path::Path;
+
+use anyhow::Result;
+use duckdb::Connection;
+use serde::Serialize;
+
+use super::measure::{self, median};
+use super::path;
+
+/// The month every report covers: fully inside the generated data (whose
+/// base snapshot is as of 2026-11-01, with 120 days of history).
+const MONTH: &str = "2026-10";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportTiming {
+    /// company, user or usage.
+    pub report: String,
+    /// `one account` (the largest, median of runs) or `all accounts` (one
+    /// run of each, summed).
+    pub scope: String,
+    pub accounts: usize,
+    pub seconds: f64,
+    pub peak_rss_bytes: u64,
+}
+
+/// Who the reports are about: every account with its busiest user, the
+/// largest account first.
+struct Subjects {
+    accounts: Vec<(i64, i64)>,
+}
+
+fn subjects(db: &Path) -> Result<Subjects> {
+    let conn = crate::storage::open(db, crate::storage::Access::ReadOnly)?;
+    Ok(Subjects { accounts: accounts_with_busiest_user(&conn)? })
+}
+
+const SUBJECTS_SQL: &str = include_str!("../../sql/bench/subjects.sql");
+
+fn accounts_with_busiest_user(conn: &Connection) -> Result<Vec<(i64, i64)>> {
+    let mut stmt = conn.prepare(SUBJECTS_SQL)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn report_args(kind: &str, account: i64, user: i64) -> Vec<String> {
+    let mut args = vec!["report".to_string(), kind.to_string(), "--account".into(), account.to_string(), "--month".into(), MONTH.into()];
+    if kind == "user" {
+        args.extend(["--user".into(), user.to_string()]);
+    }
+    args.extend(["--format".into(), "json".into(), "--output".into(), "/dev/null".into()]);
+    args
+}
+
+fn run_report(db: &Path, kind: &str, account: i64, user: i64, env: &[(&str, &str)]) -> Result<measure::Run> {
+    let mut argv = vec!["--db".to_string(), path(db).to_string()];
+    argv.extend(report_args(kind, account, user));
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    measure::run_deskql(&argv, env)
+}
+
+/// Every account's usage figures for the month, in one query.
+fn usage_batch(db: &Path, env: &[(&str, &str)]) -> Result<measure::Run> {
+    let sql = format!("SELECT count(*) FROM metrics.usage_figures(DATE '{MONTH}-01')");
+    measure::run_deskql(&["--db", path(db), "sql", &sql], env)
+}
+
+/// Every report timing on `db`.
+pub fn measure_reports(db: &Path, runs: usize, env: &[(&str, &str)]) -> Result<Vec<ReportTiming>> {
+    let subjects = subjects(db)?;
+    let Some(&(largest, busiest)) = subjects.accounts.first() else { return Ok(Vec::new()) };
+    let mut timings = Vec::new();
+    for kind in ["company", "user", "usage"] {
+        let one: Vec<measure::Run> = (0..runs.max(1)).map(|_| run_report(db, kind, largest, busiest, env)).collect::<Result<_>>()?;
+        timings.push(ReportTiming {
+            report: kind.to_string(),
+            scope: "one account".to_string(),
+            accounts: 1,
+            seconds: median(&one.iter().map(|r| r.seconds).collect::<Vec<_>>()),
+            peak_rss_bytes: one.iter().map(|r| r.peak_rss_bytes).max().unwrap_or(0),
+        });
+        let all: Vec<measure::Run> = if kind == "usage" {
+            vec![usage_batch(db, env)?]
+        } else {
+            subjects.accounts.iter().map(|&(a, u)| run_report(db, kind, a, u, env)).collect::<Result<_>>()?
+        };
+        timings.push(ReportTiming {
+            report: kind.to_string(),
+            scope: "all accounts".to_string(),
+            accounts: subjects.accounts.len(),
+            seconds: all.iter().map(|r| r.seconds).sum(),
+            peak_rss_bytes: all.iter().map(|r| r.peak_rss_bytes).max().unwrap_or(0),
+        });
+    }
+    Ok(timings)
+}
