@@ -237,6 +237,23 @@ fn dropping_a_snapshot_keeps_the_others_states() {
     deskql(&db).args(["snapshots", "drop", "nope"]).assert().failure().stderr(predicate::str::contains("no snapshot with id \"nope\"; known snapshots: s2"));
 }
 
+/// An ingest of `dir` that pauses `ms` milliseconds with its transaction
+/// open, returned once it has staged and applied everything and sits before
+/// COMMIT (the test hook has said so on stderr).
+fn ingest_paused_before_commit(db: &Path, dir: &Path, ms: u64) -> (std::process::Child, std::io::BufReader<std::process::ChildStderr>) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deskql"))
+        .arg("--db").arg(db).arg("ingest").arg(dir)
+        .env("DESKQL_TEST_PAUSE_BEFORE_COMMIT_MS", ms.to_string())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    assert!(line.contains("pausing"), "{line}");
+    (child, stderr)
+}
+
 #[test]
 fn a_kill_during_ingest_leaves_the_database_as_before() {
     let tmp = TempDir::new().unwrap();
@@ -244,17 +261,7 @@ fn a_kill_during_ingest_leaves_the_database_as_before() {
     ingest(&db, &Snapshot::minimal().write(&tmp.path().join("a")), &["--snapshot", "s1"]).success();
     let before = fingerprint(&db);
     let second = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deskql"))
-        .arg("--db").arg(&db).arg("ingest").arg(&second)
-        .env("DESKQL_TEST_PAUSE_BEFORE_COMMIT_MS", "60000")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait until the ingest has staged and applied everything and sits before COMMIT.
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
-    assert!(line.contains("pausing"), "{line}");
+    let (mut child, _stderr) = ingest_paused_before_commit(&db, &second, 60_000);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     assert_eq!(fingerprint(&db), before);
@@ -270,16 +277,7 @@ fn an_input_file_changed_during_the_ingest_is_refused_and_nothing_is_written() {
     ingest(&db, &Snapshot::minimal().write(&tmp.path().join("a")), &["--snapshot", "s1"]).success();
     let before = fingerprint(&db);
     let second = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("deskql"))
-        .arg("--db").arg(&db).arg("ingest").arg(&second)
-        .env("DESKQL_TEST_PAUSE_BEFORE_COMMIT_MS", "1500")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
-    assert!(line.contains("pausing"), "{line}");
+    let (mut child, mut stderr) = ingest_paused_before_commit(&db, &second, 1500);
     // The export is rewritten while the ingest has read it but not committed.
     Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Dana'")).write(&tmp.path().join("b"));
     let mut rest = String::new();

@@ -8,7 +8,7 @@ mod fixture;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use fixture::{deskql, golden, query};
+use fixture::{deskql, golden, query, stdout};
 use tempfile::TempDir;
 
 fn golden_db(tmp: &TempDir) -> PathBuf {
@@ -18,11 +18,6 @@ fn golden_db(tmp: &TempDir) -> PathBuf {
     db
 }
 
-fn stdout(db: &Path, args: &[&str]) -> String {
-    let output = deskql(db).args(args).output().unwrap();
-    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap()
-}
 
 #[test]
 fn a_new_database_gets_the_library_and_installing_again_is_a_no_op() {

@@ -29,22 +29,12 @@ fn golden_db(tmp: &TempDir, earlier: bool) -> PathBuf {
 }
 
 fn report_json(db: &Path, args: &[&str]) -> Value {
-    let output = deskql(db).arg("report").args(args).args(["--format", "json"]).output().unwrap();
-    assert!(output.status.success(), "report {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap()
+    serde_json::from_str(&fixture::stdout(db, &[&["report"], args, &["--format", "json"]].concat())).unwrap()
 }
 
 /// section/metric -> value (and previous, change) of a report's cards.
 fn cards(doc: &Value) -> BTreeMap<String, (Option<f64>, Option<f64>, Option<f64>)> {
-    doc["cards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            let key = format!("{}/{}", c["section"].as_str().unwrap(), c["metric"].as_str().unwrap());
-            (key, (c["value"].as_f64(), c["previous"].as_f64(), c["change"].as_f64()))
-        })
-        .collect()
+    fixture::cards_by(doc, ["value", "previous", "change"])
 }
 
 fn assert_figures(doc: &Value, expected: &[(&str, Option<f64>)]) {

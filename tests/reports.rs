@@ -7,7 +7,7 @@ mod fixture;
 
 use std::path::{Path, PathBuf};
 
-use fixture::{deskql, golden, query};
+use fixture::{deskql, golden, query, stdout};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -24,11 +24,6 @@ fn sample_db(tmp: &TempDir) -> PathBuf {
     db
 }
 
-fn output(db: &Path, args: &[&str]) -> String {
-    let out = deskql(db).args(args).output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
 
 const GOLDEN_COMPANY: [&str; 8] = ["report", "company", "--account", "1", "--from", "2025-10-01", "--to", "2025-11-01"];
 
@@ -36,7 +31,7 @@ const GOLDEN_COMPANY: [&str; 8] = ["report", "company", "--account", "1", "--fro
 fn the_table_format_reads_like_a_report() {
     let tmp = TempDir::new().unwrap();
     let db = golden_db(&tmp);
-    let text = output(&db, &GOLDEN_COMPANY);
+    let text = stdout(&db, &GOLDEN_COMPANY);
     assert!(text.starts_with("Company report: Acme (account 1, pro plan)\n"), "{text}");
     assert!(text.contains("Period: 2025-10-01 to 2025-11-01 (31 days, Europe/Paris; the end day excluded)"));
     let version = query(&db, "SELECT version FROM deskql_meta.library WHERE schema_name = 'metrics'").remove(0);
@@ -54,11 +49,11 @@ fn the_table_format_reads_like_a_report() {
 fn markdown_csv_and_json_carry_the_same_figures() {
     let tmp = TempDir::new().unwrap();
     let db = golden_db(&tmp);
-    let markdown = output(&db, &[&GOLDEN_COMPANY[..], &["--format", "markdown", "--compare"]].concat());
+    let markdown = stdout(&db, &[&GOLDEN_COMPANY[..], &["--format", "markdown", "--compare"]].concat());
     assert!(markdown.starts_with("# Company report: Acme"));
     assert!(markdown.contains("## All channels\n\n| metric | value | previous | change |\n| --- | ---: | ---: | ---: |\n"));
     assert!(markdown.contains("| Replies sent | 7 | 1 | +600.0 % |"), "{markdown}");
-    let csv = output(&db, &[&GOLDEN_COMPANY[..], &["--format", "csv"]].concat());
+    let csv = stdout(&db, &[&GOLDEN_COMPANY[..], &["--format", "csv"]].concat());
     let mut blocks = csv.split("\n\n");
     let cards = blocks.next().unwrap();
     assert!(cards.starts_with("section,metric,label,unit,value,previous,change,change_unit\n"));
@@ -66,7 +61,7 @@ fn markdown_csv_and_json_carry_the_same_figures() {
     assert!(cards.contains("\nall,response_time,Response time,seconds,2770,,,\n"));
     let daily = blocks.next().unwrap();
     assert!(daily.starts_with("day,new_conversations,replies_sent,customers_helped,closed\n2025-10-01,1,1,1,1\n"), "{daily}");
-    let json: Value = serde_json::from_str(&output(&db, &[&GOLDEN_COMPANY[..], &["--format", "json"]].concat())).unwrap();
+    let json: Value = serde_json::from_str(&stdout(&db, &[&GOLDEN_COMPANY[..], &["--format", "json"]].concat())).unwrap();
     assert_eq!(json["format"], "deskql.report/1");
     let replies = json["cards"].as_array().unwrap().iter().find(|c| c["section"] == "all" && c["metric"] == "replies_sent").unwrap();
     assert_eq!(replies["value"], 7.0);
@@ -105,7 +100,7 @@ fn the_repl_runs_reports_with_the_cli_arguments() {
 fn the_demo_prints_a_company_report() {
     let tmp = TempDir::new().unwrap();
     let db = tmp.path().join("demo.duckdb");
-    let out = output(&db, &["demo", "--data", concat!(env!("CARGO_MANIFEST_DIR"), "/data")]);
+    let out = stdout(&db, &["demo", "--data", concat!(env!("CARGO_MANIFEST_DIR"), "/data")]);
     assert!(out.contains("$ deskql report company --account 1 --month 2026-10 --compare"));
     assert!(out.contains("Company report: Acme Outdoor (account 1, pro plan)") && out.contains("Customers helped"), "{out}");
 }
@@ -113,7 +108,7 @@ fn the_demo_prints_a_company_report() {
 #[test]
 fn the_readme_catalogue_is_the_library_s() {
     let tmp = TempDir::new().unwrap();
-    let generated = output(&tmp.path().join("none.duckdb"), &["metrics", "--markdown"]);
+    let generated = stdout(&tmp.path().join("none.duckdb"), &["metrics", "--markdown"]);
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("<!-- metrics:start -->\n").expect("README has the catalogue markers") + "<!-- metrics:start -->\n".len();
     let end = readme.find("<!-- metrics:end -->").unwrap();
@@ -125,7 +120,7 @@ fn card(doc: &Value, section: &str, metric: &str) -> f64 {
 }
 
 fn json_report(db: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&output(db, &[&["report"], args, &["--format", "json"]].concat())).unwrap()
+    serde_json::from_str(&stdout(db, &[&["report"], args, &["--format", "json"]].concat())).unwrap()
 }
 
 #[test]

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use fixture::{deskql, query, usage};
+use fixture::{deskql, query, stdout, usage};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -28,12 +28,6 @@ fn usage_db(tmp: &TempDir, as_of: &str) -> PathBuf {
 }
 
 const AS_OF: &str = "2025-11-15";
-
-fn stdout(db: &Path, args: &[&str]) -> String {
-    let output = deskql(db).args(args).output().unwrap();
-    assert!(output.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap()
-}
 
 fn stderr_of_failure(db: &Path, args: &[&str]) -> String {
     let output = deskql(db).args(args).output().unwrap();
@@ -49,15 +43,7 @@ type Figure = (&'static str, Option<f64>, Option<f64>, Option<f64>);
 
 /// section/metric -> (value, benchmark, difference).
 fn cards(doc: &Value) -> BTreeMap<String, (Option<f64>, Option<f64>, Option<f64>)> {
-    doc["cards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            let key = format!("{}/{}", c["section"].as_str().unwrap(), c["metric"].as_str().unwrap());
-            (key, (c["value"].as_f64(), c["benchmark"].as_f64(), c["difference"].as_f64()))
-        })
-        .collect()
+    fixture::cards_by(doc, ["value", "benchmark", "difference"])
 }
 
 fn close(got: Option<f64>, expected: Option<f64>) -> bool {
