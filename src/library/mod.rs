@@ -181,6 +181,18 @@ mod tests {
     }
 
     #[test]
+    fn every_version_folder_on_disk_is_embedded() {
+        // A stale build-script output would hide a new version: touch build.rs.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sql/library");
+        for entry in std::fs::read_dir(&root).unwrap().flatten() {
+            if entry.path().join("library.toml").is_file() {
+                let version = Version::parse(&entry.file_name().to_string_lossy()).unwrap();
+                assert!(find(version).is_ok(), "sql/library/{version} is not embedded in this build: run `touch build.rs` and rebuild");
+            }
+        }
+    }
+
+    #[test]
     fn released_versions_are_unchanged() {
         let released = released().unwrap();
         for (version, pinned) in &released {

@@ -101,7 +101,10 @@ fn table_html(table: &Table) -> String {
     }
     html.push_str("<table cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;border-collapse:collapse;\"><tr>");
     for column in &table.columns {
-        html.push_str(&format!("<th style=\"{TH}\">{}</th>", escape(column)));
+        // a column of numbers has its heading over the right-aligned figures
+        let numeric = table.rows.iter().any(|r| r.get(column).is_some_and(serde_json::Value::is_number));
+        let align = if numeric { "text-align:right;" } else { "" };
+        html.push_str(&format!("<th style=\"{TH}{align}\">{}</th>", escape(column)));
     }
     html.push_str("</tr>");
     for row in &table.rows {
