@@ -61,7 +61,7 @@ pub enum Command {
     Report(crate::report::ReportArgs),
     /// Record a report with its provenance, verify a record, or compare two snapshots.
     Audit(crate::audit::AuditArgs),
-    /// Measure ingest at scale against a plain DuckDB copy of the same files.
+    /// Measure ingest (against a plain DuckDB copy of the same files) and reports at scale.
     Bench(crate::bench::BenchArgs),
 }
 

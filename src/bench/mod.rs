@@ -1,7 +1,8 @@
 //! `deskql bench`: ingest cost at scale, each figure next to a baseline
 //! measured in the same run on the same files (a plain DuckDB
 //! `CREATE TABLE AS SELECT * FROM read_parquet(...)`), so the ratios hold on
-//! any machine. Not part of `cargo test`; `tests/bench.rs` runs a tiny size.
+//! any machine; and report timings on the result (`reports`). Not part of
+//! `cargo test`; `tests/bench.rs` runs a tiny size.
 //!
 //! Every deskql step runs as a child process of this executable, as cron
 //! would run it, so its wall time and peak RSS are its own.
