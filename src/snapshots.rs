@@ -139,7 +139,7 @@ fn print_list(rows: &[SnapshotRow], json: bool) -> Result<()> {
             r.ingested_at.clone(),
             r.mode.clone(),
             r.input_rows.to_string(),
-            r.content_hash[..16].to_string(),
+            r.content_hash.get(..16).unwrap_or(&r.content_hash).to_string(),
         ]);
     }
     println!("{table}");

@@ -170,7 +170,7 @@ fn print_status(db: &Path, json: bool) -> Result<()> {
     }
     let mut table = text_table(&["schema", "version", "sql sha256", "installed at"]);
     for i in &installed {
-        table.add_row(vec![i.schema.clone(), i.version.clone(), i.sql_sha256[..16].to_string(), i.installed_at.clone()]);
+        table.add_row(vec![i.schema.clone(), i.version.clone(), i.sql_sha256.get(..16).unwrap_or(&i.sql_sha256).to_string(), i.installed_at.clone()]);
     }
     if installed.is_empty() {
         println!("no library installed in {}", db.display());
