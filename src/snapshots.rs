@@ -63,14 +63,14 @@ pub fn run(db: &Path, args: &SnapshotsArgs) -> Result<u8> {
         Some(SnapshotsAction::Drop { id, wait }) => {
             let conn = storage::open(db, wait.access())?;
             let seq = seq_of(&conn, id)?;
-            in_transaction(&conn, || drop_seq(&conn, seq))?;
+            storage::in_transaction(&conn, "the drop", || drop_seq(&conn, seq))?;
             report(args.json, &format!("dropped snapshot {id}"), &[id.clone()])?;
         }
         Some(SnapshotsAction::Prune { keep, wait }) => {
             let conn = storage::open(db, wait.access())?;
             let all = list(&conn)?;
             let doomed: Vec<&SnapshotRow> = all.iter().take(all.len().saturating_sub(*keep)).collect();
-            in_transaction(&conn, || doomed.iter().try_for_each(|s| drop_seq(&conn, s.seq)))?;
+            storage::in_transaction(&conn, "the prune", || doomed.iter().try_for_each(|s| drop_seq(&conn, s.seq)))?;
             let ids: Vec<String> = doomed.iter().map(|s| s.id.clone()).collect();
             report(args.json, &format!("pruned {} snapshot(s), kept {}", ids.len(), all.len() - ids.len()), &ids)?;
         }
@@ -85,17 +85,6 @@ fn report(json: bool, message: &str, ids: &[String]) -> Result<()> {
         println!("{message}");
     }
     Ok(())
-}
-
-fn in_transaction(conn: &Connection, work: impl FnOnce() -> Result<()>) -> Result<()> {
-    conn.execute_batch("BEGIN TRANSACTION")?;
-    match work() {
-        Ok(()) => Ok(conn.execute_batch("COMMIT")?),
-        Err(err) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            Err(err)
-        }
-    }
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<SnapshotRow>> {
@@ -128,9 +117,7 @@ fn print_list(rows: &[SnapshotRow], json: bool) -> Result<()> {
         println!("no snapshots yet: run `deskql ingest DIR`");
         return Ok(());
     }
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    table.set_header(["seq", "id", "taken_at", "ingested_at", "mode", "input rows", "content hash"]);
+    let mut table = crate::format::text_table(["seq", "id", "taken_at", "ingested_at", "mode", "input rows", "content hash"]);
     for r in rows {
         table.add_row(vec![
             r.seq.to_string(),
@@ -253,11 +240,9 @@ const DEMO_SUMMARY_SQL: &str = include_str!("../sql/schema/demo_summary.sql");
 
 fn print_demo_summary(conn: &Connection) -> Result<()> {
     let mut stmt = conn.prepare(DEMO_SUMMARY_SQL)?;
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     let mut rows = stmt.query([])?;
     let columns = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
-    table.set_header(columns.clone());
+    let mut table = crate::format::text_table(columns.clone());
     while let Some(row) = rows.next()? {
         let cells: Vec<String> = (0..columns.len())
             .map(|i| row.get::<_, duckdb::types::Value>(i).map(|v| display_value(&v)).unwrap_or_default())

@@ -182,6 +182,20 @@ fn after_block_comment(text: &str) -> &str {
     ""
 }
 
+/// What separates the items of a list bound as one text parameter: lists
+/// cannot be bound directly, so a list goes in as its items joined by this
+/// ASCII unit separator and SQL splits it back (`string_split(?, chr(31))`).
+pub const LIST_SEPARATOR: char = '\u{1f}';
+
+/// `items` as one text for `string_split(?, chr(31))`, or the first item
+/// that holds the separator (it would be split in two).
+pub fn bound_list(items: &[String]) -> Result<String, &String> {
+    match items.iter().find(|item| item.contains(LIST_SEPARATOR)) {
+        Some(bad) => Err(bad),
+        None => Ok(items.join(&LIST_SEPARATOR.to_string())),
+    }
+}
+
 /// Every statement of a script with its line (a last one without `;` too);
 /// pieces holding only comments are dropped.
 pub fn split_statements(script: &str) -> Vec<Statement<'_>> {

@@ -208,8 +208,7 @@ pub fn ensure_schema(conn: &Connection) -> Result<()> {
             bail!("this database was written by a newer deskql (storage version {version}; this binary knows {STORAGE_VERSION})");
         }
     }
-    conn.execute_batch("BEGIN TRANSACTION")?;
-    let result = (|| -> Result<()> {
+    in_transaction(conn, "the schema", || {
         conn.execute_batch(BASE_SCHEMA_SQL)?;
         if !exists {
             conn.execute("INSERT INTO deskql_meta.meta VALUES (?, ?)", duckdb::params![STORAGE_VERSION, env!("CARGO_PKG_VERSION")])?;
@@ -220,15 +219,24 @@ pub fn ensure_schema(conn: &Connection) -> Result<()> {
         }
         trace("open time zones", || crate::timezones::ensure_offsets(conn))?;
         Ok(())
-    })();
-    match result {
-        Ok(()) => conn.execute_batch("COMMIT")?,
+    })
+}
+
+/// Run `work` in one transaction: committed if it succeeds; rolled back if it
+/// fails, leaving the database exactly as it was. `what` names the work in
+/// the message of a failed COMMIT.
+pub fn in_transaction<T>(conn: &Connection, what: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.execute_batch("BEGIN TRANSACTION")?;
+    match work() {
+        Ok(value) => {
+            conn.execute_batch("COMMIT").with_context(|| format!("committing {what}"))?;
+            Ok(value)
+        }
         Err(err) => {
             let _ = conn.execute_batch("ROLLBACK");
-            return Err(err);
+            Err(err)
         }
     }
-    Ok(())
 }
 
 /// `hist.<table>`: contract columns plus the version bookkeeping columns.

@@ -114,9 +114,7 @@ fn print_table(out: &mut dyn std::io::Write, comparison: &Comparison, conversati
         writeln!(out, "\nNo metric changed.")?;
     } else {
         writeln!(out, "\nMetrics that changed")?;
-        let mut table = comfy_table::Table::new();
-        table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-        table.set_header(vec!["section", "metric", "before", "after", "difference"]);
+        let mut table = format::text_table(["section", "metric", "before", "after", "difference"]);
         for m in &comparison.metrics {
             let shown = |v: Option<f64>| crate::report::display_value(&m.unit, v);
             let difference = match (m.difference, m.unit.as_str()) {

@@ -232,9 +232,7 @@ fn machine() -> serde_json::Value {
 }
 
 fn print_results(results: &[SizeResult]) {
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    table.set_header(vec![
+    let mut table = crate::format::text_table(vec![
         "conversations", "rows", "plain copy 1", "ingest 1", "ratio (≤1.5)", "peak RSS 1", "plain copy 2", "ingest 2 (2%)", "ratio (<1)", "peak RSS 2", "db / parquet", "start-up",
     ]);
     for r in results {
@@ -260,9 +258,7 @@ fn print_results(results: &[SizeResult]) {
 /// Report timings per size, with the cost per million conversations, so
 /// that growth faster than linear shows.
 fn print_report_results(results: &[SizeResult]) {
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    table.set_header(vec!["conversations", "report", "scope", "time", "per 1M conversations", "peak RSS", "repl start-up"]);
+    let mut table = crate::format::text_table(["conversations", "report", "scope", "time", "per 1M conversations", "peak RSS", "repl start-up"]);
     for r in results {
         for t in &r.reports {
             let per_million = t.seconds / (r.conversations as f64 / 1e6);

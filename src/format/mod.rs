@@ -72,6 +72,15 @@ pub struct TableOptions {
     pub max_width: Option<usize>,
 }
 
+/// A box table of text cells with `header`: the style of deskql's own
+/// listings (snapshots, report cards, comparisons, benchmark results).
+pub fn text_table<T: Into<comfy_table::Row>>(header: T) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header(header);
+    table
+}
+
 /// Write a whole result in `format`. An empty result still writes its header
 /// (table, markdown, csv) or `[]` (json).
 pub fn write_batches(

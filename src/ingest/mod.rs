@@ -19,7 +19,7 @@ pub(crate) mod template;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use clap::{Args, ValueEnum};
 use duckdb::{Connection, params};
@@ -172,25 +172,15 @@ pub fn ingest(db: &Path, args: &IngestArgs) -> Result<Summary> {
         Identity::New => None,
         Identity::Replace(seq) => Some(seq),
     };
-    conn.execute_batch("BEGIN TRANSACTION")?;
     let progress = progress_bar(args);
-    let result = stage_validate_apply(&conn, args, &found, &mut problems, replacing, &id, taken_at, &progress);
+    let result = storage::in_transaction(&conn, "the snapshot", || {
+        let summary = stage_validate_apply(&conn, args, &found, &mut problems, replacing, &id, taken_at, &progress)?;
+        pause_before_commit_for_tests();
+        found.check_unchanged()?;
+        Ok(summary)
+    });
     progress.finish_and_clear();
-    match result {
-        Ok(summary) => {
-            pause_before_commit_for_tests();
-            if let Err(err) = found.check_unchanged() {
-                let _ = conn.execute_batch("ROLLBACK");
-                return Err(err);
-            }
-            conn.execute_batch("COMMIT").context("committing the snapshot")?;
-            Ok(summary)
-        }
-        Err(err) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            Err(err)
-        }
-    }
+    result
 }
 
 /// A bar on stderr, counting tables staged then applied; only on a terminal

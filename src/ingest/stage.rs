@@ -117,14 +117,13 @@ fn files_variable(table: &str) -> String {
     format!("deskql_stage_files_{table}")
 }
 
-/// The part files' paths joined by the separator `stage_files.sql` splits on.
+/// The part files' paths as the list `stage_files.sql` splits.
 fn joined_paths(files: &TableFiles) -> Result<String> {
-    const SEPARATOR: char = '\u{1f}';
     let paths: Vec<String> = files.files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
-    if let Some(bad) = paths.iter().find(|p| p.contains(SEPARATOR)) {
-        bail!("file path {bad:?} holds the control character U+001F, which deskql cannot read safely; rename it");
+    match crate::sqltext::bound_list(&paths) {
+        Ok(joined) => Ok(joined),
+        Err(bad) => bail!("file path {bad:?} holds the control character U+001F, which deskql cannot read safely; rename it"),
     }
-    Ok(paths.join(&SEPARATOR.to_string()))
 }
 
 /// An empty staging table for an optional table absent from a full snapshot.

@@ -227,10 +227,9 @@ pub fn catalogue_markdown(library: &Library, rows: &[&super::docs::CatalogueRow]
     out
 }
 
+/// A listing whose long definitions wrap to the terminal's width.
 fn text_table(header: &[&str]) -> comfy_table::Table {
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    let mut table = crate::format::text_table(header.to_vec());
     table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
-    table.set_header(header.to_vec());
     table
 }

@@ -102,14 +102,11 @@ impl Docs {
 
 /// Names of library objects `sql` refers to (`metrics.<name>`).
 pub fn referenced_names(sql: &str) -> Vec<String> {
-    let prefix = format!("{SCHEMA}.");
     let mut names = Vec::new();
-    let mut rest = sql;
-    while let Some(at) = rest.find(&prefix) {
-        let starts_name = rest[..at].chars().last().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
-        rest = &rest[at + prefix.len()..];
-        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        if starts_name && !name.is_empty() && !names.contains(&name) {
+    for at in super::schema_qualifiers(sql) {
+        let after = &sql[at + SCHEMA.len() + 1..];
+        let name: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if !name.is_empty() && !names.contains(&name) {
             names.push(name);
         }
     }

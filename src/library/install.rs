@@ -79,14 +79,8 @@ pub fn install(conn: &Connection, library: &Library, target: Target) -> Result<O
             );
         }
     }
-    conn.execute_batch("BEGIN TRANSACTION")?;
-    match write_schema(conn, library, &schema) {
-        Ok(()) => conn.execute_batch("COMMIT")?,
-        Err(err) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(err.context(format!("installing metric library {} in schema {schema}; the database was not changed", library.version)));
-        }
-    }
+    crate::storage::in_transaction(conn, "the metric library", || write_schema(conn, library, &schema))
+        .map_err(|err| err.context(format!("installing metric library {} in schema {schema}; the database was not changed", library.version)))?;
     let replaced = existing.map(|e| if e.version == library.version.to_string() { format!("{} with other SQL", e.version) } else { e.version });
     Ok(Outcome::Installed { schema, version: library.version, replaced })
 }
@@ -137,18 +131,14 @@ pub fn in_schema(sql: &str, schema: &str) -> String {
     if schema == SCHEMA {
         return sql.to_string();
     }
-    let prefix = format!("{SCHEMA}.");
     let mut out = String::with_capacity(sql.len());
-    let mut rest = sql;
-    while let Some(at) = rest.find(&prefix) {
-        out.push_str(&rest[..at]);
-        // `xmetrics.c` is another name: only rewrite where a name starts.
-        let starts_name = out.chars().last().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
-        out.push_str(if starts_name { schema } else { SCHEMA });
-        out.push('.');
-        rest = &rest[at + prefix.len()..];
+    let mut copied = 0;
+    for at in super::schema_qualifiers(sql) {
+        out.push_str(&sql[copied..at]);
+        out.push_str(schema);
+        copied = at + SCHEMA.len();
     }
-    out.push_str(rest);
+    out.push_str(&sql[copied..]);
     out
 }
 

@@ -103,6 +103,16 @@ fn hash_part(hasher: &mut Sha256, path: &str, text: &str) {
     hasher.update([0]);
 }
 
+/// Byte offsets in `sql` where `metrics.` begins a qualified name (in
+/// `xmetrics.c` it does not): where the library names its own objects.
+pub fn schema_qualifiers(sql: &str) -> Vec<usize> {
+    let prefix = format!("{SCHEMA}.");
+    sql.match_indices(&prefix)
+        .map(|(at, _)| at)
+        .filter(|&at| sql[..at].chars().last().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_')))
+        .collect()
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

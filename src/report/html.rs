@@ -5,7 +5,7 @@
 use super::chart::{Bar, svg_bars};
 use super::document::{Card, ReportDoc, Table};
 use super::render::{card_cells, card_header, columns, header_lines, not_enabled_text, sections, shown_cards, title};
-use super::units::{display_value, duration, section_title};
+use super::units::{display_value, duration, is_duration_column, section_title};
 
 const PAGE: &str = "margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933;";
 const CARD: &str = "background:#ffffff;border:1px solid #d9dee4;border-radius:6px;padding:16px;margin:0 0 16px 0;";
@@ -123,7 +123,7 @@ fn table_html(table: &Table) -> String {
 fn cell_text(column: &str, value: &serde_json::Value) -> (String, bool) {
     match value {
         serde_json::Value::Null => ("–".to_string(), false),
-        serde_json::Value::Number(n) if column.ends_with("_time") => (duration(n.as_f64().unwrap_or(0.0)), true),
+        serde_json::Value::Number(n) if is_duration_column(column) => (duration(n.as_f64().unwrap_or(0.0)), true),
         serde_json::Value::Number(n) => (n.to_string(), true),
         serde_json::Value::String(s) => (readable_timestamp(s), false),
         serde_json::Value::Bool(b) => (if *b { "yes" } else { "no" }.to_string(), false),

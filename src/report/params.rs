@@ -9,6 +9,7 @@ use duckdb::types::Value;
 use serde::Serialize;
 
 use super::query::{self, Parameters};
+use crate::sqltext::{LIST_SEPARATOR, bound_list};
 use super::{ReportArgs, ReportKind};
 
 const RESOLVE: &str = include_str!("../../sql/reports/resolve.sql");
@@ -76,15 +77,11 @@ fn optional_text(text: Option<&str>) -> Value {
     text.map_or(Value::Null, |t| Value::Text(t.to_string()))
 }
 
-/// Lists cannot be bound directly: a list is bound as one text with its
-/// items separated by `LIST_SEPARATOR`, which the query splits back
-/// (`string_split($x, chr(31))`). Tags holding that character are refused.
+/// A list parameter (`sqltext::bound_list`). Ids and channel names never
+/// hold the separator; tags that do are refused by `tags_of`.
 fn list_text(items: Option<Vec<String>>) -> Value {
     items.map_or(Value::Null, |items| Value::Text(items.join(&LIST_SEPARATOR.to_string())))
 }
-
-/// ASCII unit separator: never in ids, channel names or sensible tags.
-pub const LIST_SEPARATOR: char = '\u{1f}';
 
 /// Resolve `args` on `conn` (library schema `schema`).
 pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Resolved> {
@@ -151,7 +148,7 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
 }
 
 fn tags_of(tags: &[String]) -> Result<Option<Vec<String>>> {
-    if let Some(bad) = tags.iter().find(|t| t.contains(LIST_SEPARATOR) || t.is_empty()) {
+    if let Some(bad) = bound_list(tags).err().or_else(|| tags.iter().find(|t| t.is_empty())) {
         bail!("--tag {bad:?} is not a tag: tags are non-empty and hold no control character U+001F");
     }
     Ok((!tags.is_empty()).then(|| tags.to_vec()))

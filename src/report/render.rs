@@ -13,7 +13,7 @@ use super::ReportFormat;
 use super::chart::sparkline;
 use super::document::{Card, ReportDoc, Table};
 use super::query::Rows;
-use super::units::{display_change, display_difference, display_value, duration, section_title};
+use super::units::{display_change, display_difference, display_value, duration, is_duration_column, section_title};
 use crate::format::{self, Format, TableOptions};
 
 pub fn write(out: &mut dyn Write, doc: &ReportDoc, format: ReportFormat) -> Result<()> {
@@ -161,9 +161,7 @@ fn write_text(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
             continue;
         };
         let columns = columns(doc, &section, &shown);
-        let mut table = comfy_table::Table::new();
-        table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-        table.set_header(card_header(columns));
+        let mut table = format::text_table(card_header(columns));
         for card in shown {
             table.add_row(card_cells(card, columns));
         }
@@ -273,7 +271,7 @@ fn csv_field(text: &str) -> String {
 
 /// For people: columns of seconds (named `*_time`) as durations.
 pub fn humanized(rows: &Rows) -> Result<Rows> {
-    let is_duration = |f: &Field| f.name().ends_with("_time") && f.data_type() == &DataType::Float64;
+    let is_duration = |f: &Field| is_duration_column(f.name()) && f.data_type() == &DataType::Float64;
     if !rows.schema.fields().iter().any(|f| is_duration(f)) {
         return Ok(rows.clone());
     }

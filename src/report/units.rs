@@ -62,6 +62,12 @@ pub fn duration(seconds: f64) -> String {
     format!("{sign}{text}")
 }
 
+/// Whether a table column holds seconds to show as durations: the
+/// library names such columns `*_time` (`first_response_time`, ...).
+pub fn is_duration_column(name: &str) -> bool {
+    name.ends_with("_time")
+}
+
 /// ISO day of week: 1 = Monday ... 7 = Sunday.
 pub fn weekday(v: f64) -> &'static str {
     match v as i64 {
