@@ -136,10 +136,41 @@ impl Column {
     }
 }
 
-/// Quote an identifier for SQL. Only ever used on names from the contract or
-/// names already checked against the catalog, never on raw user input.
-pub fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+/// The contract as a person reads it (`deskql contract`): each table with
+/// its key, columns, rules and references.
+pub fn describe(contract: &Contract) -> String {
+    let mut text = String::new();
+    for table in &contract.tables {
+        let need = if table.mandatory { "mandatory" } else { "optional" };
+        text.push_str(&format!("{} ({need}; key: {})\n", table.name, table.key.join(", ")));
+        if !table.doc.is_empty() {
+            text.push_str(&format!("  {}\n", table.doc));
+        }
+        for c in &table.columns {
+            let mut notes = Vec::new();
+            if table.is_key(&c.name) || c.not_null {
+                notes.push("not null".to_string());
+            }
+            if !c.required {
+                notes.push("may be absent".to_string());
+            }
+            if !c.values.is_empty() {
+                notes.push(format!("one of {}", c.values_display()));
+            }
+            if let Some(format) = &c.format {
+                notes.push(format.clone());
+            }
+            if !c.doc.is_empty() {
+                notes.push(c.doc.clone());
+            }
+            text.push_str(&format!("  {:<18} {:<10} {}\n", c.name, c.sql_type, notes.join("; ")));
+        }
+        for r in &table.references {
+            text.push_str(&format!("  -> ({}) references {}\n", r.columns.join(", "), r.table));
+        }
+        text.push('\n');
+    }
+    text
 }
 
 #[cfg(test)]

@@ -1,24 +1,8 @@
-//! deskql: the command-line entry point. Parses arguments and hands over to
-//! the module that owns each concern; no logic lives here.
-
-mod audit;
-mod bench;
-mod cli;
-mod contract;
-mod format;
-mod generate;
-mod ingest;
-mod library;
-mod repl;
-mod report;
-mod snapshots;
-mod sqltext;
-mod storage;
-mod timezones;
-mod trace;
+//! The `deskql` binary: everything lives in the library crate (`src/lib.rs`);
+//! this file only hands the process over to the command line.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    cli::run()
+    deskql::cli::run()
 }

@@ -1,5 +1,7 @@
-//! Lexical helpers on SQL text, shared by the REPL and the library
-//! installer: where statements end. A `;` ends a statement except inside a
+//! SQL text, shared by every module that builds or reads SQL: where
+//! statements end (the REPL, the library installer), quoting identifiers,
+//! rendering the `{{name}}` templates of `sql/`, and picking one `-- name:`
+//! query of a query file. Where statements end: A `;` ends a statement except inside a
 //! string ('...', E'...'), a quoted identifier ("..."), a comment (`--`,
 //! `/* */`, nested like PostgreSQL's) or a dollar-quoted body (`$$...$$`,
 //! `$tag$...$tag$`).
@@ -222,9 +224,93 @@ pub fn is_complete_sql(input: &str) -> bool {
     matches!(state, State::Code | State::LineComment) && is_blank(after)
 }
 
+/// The first `n` words of a statement, upper-cased: runs of letters, digits
+/// and `_`, with comments (nested block comments too), whitespace,
+/// parentheses and commas between them skipped. Stops at anything else (a
+/// string, an operator), which no statement keyword follows.
+pub fn leading_words(sql: &str, n: usize) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut rest = sql;
+    while words.len() < n {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',');
+        if let Some(after) = rest.strip_prefix("--") {
+            rest = after.split_once('\n').map_or("", |(_, tail)| tail);
+            continue;
+        }
+        if rest.starts_with("/*") {
+            rest = after_block_comment(rest);
+            continue;
+        }
+        let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if word.is_empty() {
+            break;
+        }
+        rest = &rest[word.len()..];
+        words.push(word.to_ascii_uppercase());
+    }
+    words
+}
+
+/// Quote an identifier for SQL. Only ever used on names from the contract or
+/// names already checked against the catalog, never on raw user input.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Replace each `{{name}}` of a `sql/` template with its value. Values are
+/// identifiers from the contract (quoted) or fragments built from them;
+/// user values are bound as parameters, never rendered. A placeholder left
+/// unreplaced is a programming error, caught by the tests that run every
+/// template.
+pub fn render(template: &str, values: &[(&str, &str)]) -> String {
+    let mut sql = template.to_string();
+    for (name, value) in values {
+        sql = sql.replace(&format!("{{{{{name}}}}}"), value);
+    }
+    debug_assert!(!sql.contains("{{"), "unrendered placeholder in:\n{sql}");
+    sql
+}
+
+/// The text of query `name` in a query file: a list of sections, each
+/// starting with a line `-- name: <name>` (see `sql/reports/`).
+pub fn named(file: &str, name: &str) -> anyhow::Result<String> {
+    let marker = format!("-- name: {name}");
+    let start = file
+        .lines()
+        .position(|l| l.trim() == marker)
+        .ok_or_else(|| anyhow::anyhow!("no query named {name:?} in the SQL file"))?;
+    let body: Vec<&str> = file.lines().skip(start + 1).take_while(|l| !l.trim_start().starts_with("-- name:")).collect();
+    Ok(body.join("\n").trim().trim_end_matches(';').to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leading_words_skip_comments_of_every_kind() {
+        assert_eq!(leading_words("/* x /* nested */ */ -- y\n  (force\tINSTALL httpfs", 3), ["FORCE", "INSTALL", "HTTPFS"]);
+        assert_eq!(leading_words("SELECT 'a b' FROM t", 3), ["SELECT"]);
+        assert!(leading_words("  -- only a comment", 2).is_empty());
+    }
+
+    #[test]
+    fn render_replaces_every_occurrence() {
+        assert_eq!(render("a {{x}} b {{x}} {{y}}", &[("x", "1"), ("y", "2")]), "a 1 b 1 2");
+    }
+
+    #[test]
+    fn named_queries_are_cut_at_the_next_name() {
+        let file = "-- intro\n-- name: a\nSELECT 1;\n\n-- name: b\nSELECT\n  2;\n";
+        assert_eq!(named(file, "a").unwrap(), "SELECT 1");
+        assert_eq!(named(file, "b").unwrap(), "SELECT\n  2");
+        assert!(named(file, "c").is_err());
+    }
+
+    #[test]
+    fn identifiers_are_quoted_with_doubled_quotes() {
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+    }
 
     #[test]
     fn splits_on_semicolons_outside_strings_and_comments() {

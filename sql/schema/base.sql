@@ -1,5 +1,5 @@
--- deskql internal schema. Every statement is idempotent: it runs on each
--- read-write open of the database.
+-- deskql internal schema. Every statement is idempotent: it runs when the
+-- schema's definition changed (see deskql_meta.schema_state below).
 
 CREATE SCHEMA IF NOT EXISTS deskql_meta;
 CREATE SCHEMA IF NOT EXISTS hist;
@@ -68,4 +68,12 @@ CREATE TABLE IF NOT EXISTS deskql_meta.library_objects (
     line INTEGER NOT NULL,
     doc VARCHAR NOT NULL,
     PRIMARY KEY (schema_name, name)
+);
+
+-- SHA-256 of the schema's definition (this file, the generated history
+-- tables and views, the time-zone list) when it was last brought up to date:
+-- a read-write open with the same definition has nothing to do, and writes
+-- nothing (src/storage/schema.rs).
+CREATE TABLE IF NOT EXISTS deskql_meta.schema_state (
+    sha256 VARCHAR NOT NULL
 );

@@ -3,6 +3,7 @@
 //! conversations whose stored rows changed in between and that are active in
 //! the period: the rows that explain the change.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Result, bail};
@@ -11,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::DiffArgs;
-use crate::cli::exit;
+use crate::exit;
 use crate::format::{self, Format, TableOptions};
 use crate::library::SCHEMA;
 use crate::report::document::{Card, ReportDoc};
@@ -68,7 +69,7 @@ pub fn diff(db: &Path, args: &DiffArgs) -> Result<u8> {
     let out = &mut std::io::stdout().lock();
     if args.report.format == ReportFormat::Json {
         serde_json::to_writer_pretty(&mut *out, &comparison)?;
-        println!();
+        writeln!(out)?;
         return Ok(exit::OK);
     }
     print_table(out, &comparison, &conversations)?;

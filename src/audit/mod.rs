@@ -7,17 +7,20 @@
 pub mod canonical;
 mod diff;
 pub mod record;
+mod signature;
 mod verify;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use duckdb::Connection;
 
-use crate::cli::{WaitArgs, exit};
+use crate::exit::{self, WaitArgs};
 use crate::library::install::{self, Target};
 use crate::library::{self, SCHEMA, Version};
+use crate::outfile::OutputFile;
 use crate::report::ReportArgs;
 use crate::storage::{self, Access};
 
@@ -45,9 +48,6 @@ pub struct RunArgs {
     /// embedded version is installed side by side if needed.
     #[arg(long, value_name = "VERSION")]
     pub library: Option<String>,
-    /// Where to write the audit record (`-`: standard output).
-    #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
@@ -82,7 +82,7 @@ pub fn run(db: &Path, args: &AuditArgs) -> Result<u8> {
 fn record_audit(db: &Path, args: &RunArgs) -> Result<u8> {
     let version = match &args.library {
         Some(v) => Version::parse(v)?,
-        None => library::cli::installed_library(&storage::open(db, Access::ReadOnly)?)?.version,
+        None => library::installed_library(&storage::open(db, Access::ReadOnly)?)?.version,
     };
     let library = library::find(version)?;
     let (conn, schema) = open_with_library(db, library, &args.wait)?;
@@ -102,20 +102,30 @@ fn record_audit(db: &Path, args: &RunArgs) -> Result<u8> {
         inputs,
         result,
         result_digest,
+        signature: None,
     };
-    let text = serde_json::to_string_pretty(&audit)? + "\n";
-    if args.out.as_os_str() == "-" {
-        print!("{text}");
-    } else {
-        std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
-        eprintln!(
-            "audit of the {} report written to {}: snapshot {}, library {}, result digest {}",
-            audit.report.kind.name(),
-            args.out.display(),
-            audit.snapshot.id,
-            audit.library.version,
-            audit.result_digest
-        );
+    let mut value = serde_json::to_value(&audit)?;
+    if let Some(key) = signature::key() {
+        value["signature"] = serde_json::to_value(signature::sign(&key, &value)?)?;
+    }
+    let text = serde_json::to_string_pretty(&value)? + "\n";
+    // The record goes where the report's --output says (standard output by
+    // default, or with `-`).
+    match args.report.output.as_deref().filter(|p| p.as_os_str() != "-") {
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        Some(path) => {
+            let mut file = OutputFile::create(path, db)?;
+            file.write_all(text.as_bytes())?;
+            file.commit()?;
+            eprintln!(
+                "audit of the {} report written to {}: snapshot {}, library {}, result digest {}",
+                audit.report.kind.name(),
+                path.display(),
+                audit.snapshot.id,
+                audit.library.version,
+                audit.result_digest
+            );
+        }
     }
     Ok(exit::OK)
 }
@@ -136,7 +146,7 @@ fn open_with_library(db: &Path, library: &library::Library, wait: &WaitArgs) -> 
         return Ok((conn, side));
     }
     drop(conn);
-    let writer = storage::open(db, wait.access())?;
+    let writer = storage::open(db, Access::read_write(wait))?;
     let outcome = install::install(&writer, library, Target::SideBySide)?;
     eprintln!("{} (to compute with the audited definitions)", outcome.message());
     drop(writer);

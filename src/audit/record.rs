@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::canonical;
-use crate::contract::{Contract, quote_ident};
-use crate::ingest::template::render;
+use crate::catalog;
+use crate::contract::Contract;
+use crate::sqltext::{quote_ident, render};
 use crate::library::{self, Library};
 use crate::report::{self, ReportArgs, ReportKind};
 
@@ -39,6 +40,9 @@ pub struct AuditRecord {
     pub result: Value,
     /// SHA-256 of the canonical text of `result`.
     pub result_digest: String,
+    /// HMAC-SHA256 of the record, when it was made with `DESKQL_AUDIT_KEY` set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<super::signature::Signature>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -79,23 +83,14 @@ pub struct InputProof {
 
 /// The snapshot a report reads: `--snapshot`, else the latest.
 pub fn snapshot_proof(conn: &Connection, args: &ReportArgs) -> Result<SnapshotProof> {
-    let seq = match args.snapshot.as_slice() {
-        [] => conn
-            .query_row("SELECT max(seq) FROM deskql_meta.snapshots", [], |r| r.get::<_, Option<i32>>(0))?
-            .context("the database has no snapshot yet")?,
-        [id] => crate::snapshots::seq_of(conn, id)?,
-        _ => anyhow::bail!("an audit reads one snapshot: give --snapshot once"),
-    };
-    Ok(conn.query_row(
-        "SELECT id, seq, strftime(taken_at, '%Y-%m-%dT%H:%M:%SZ'), content_hash FROM deskql_meta.snapshots WHERE seq = ?",
-        [seq],
-        |r| Ok(SnapshotProof { id: r.get(0)?, seq: r.get(1)?, taken_at: r.get(2)?, content_hash: r.get(3)? }),
-    )?)
+    let s = catalog::chosen(conn, &args.snapshot)?;
+    Ok(SnapshotProof { id: s.id, seq: s.seq, taken_at: s.taken_at, content_hash: s.content_hash })
 }
 
 /// The library objects and report queries a report kind uses.
 pub fn library_proof(library: &Library, kind: ReportKind) -> Result<(LibraryProof, ObjectProof)> {
-    let (file, text) = report::query_file(kind)?;
+    let spec = kind.spec();
+    let (file, text) = (spec.query_file, spec.queries);
     let objects = library
         .docs
         .closure(text)
@@ -107,9 +102,9 @@ pub fn library_proof(library: &Library, kind: ReportKind) -> Result<(LibraryProo
 }
 
 /// Fingerprints of every contract table as of `seq`: the account's rows,
-/// or every account's for reports that compare accounts (usage benchmarks).
+/// or every account's for reports that compare accounts (benchmarks).
 pub fn input_proofs(conn: &Connection, seq: i32, kind: ReportKind, account_id: i64) -> Result<Vec<InputProof>> {
-    let account = if kind == ReportKind::Usage { None } else { Some(account_id) };
+    let account = if kind.spec().benchmarked { None } else { Some(account_id) };
     let mut proofs = Vec::new();
     for table in &Contract::get().tables {
         let keys: Vec<String> = table.key.iter().map(|k| format!("t.{}", quote_ident(k))).collect();

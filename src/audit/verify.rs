@@ -1,9 +1,13 @@
-//! `deskql audit verify`: recompute an audit with its recorded snapshot and
-//! library version, and compare everything it recorded. Exit 0 only if the
-//! snapshot's content hash, the definitions, the stored input rows and the
-//! figures are all identical; otherwise print what differs (metric by
-//! metric) and exit 1.
+//! `deskql audit verify`: check an audit record against itself, then
+//! recompute it with its recorded snapshot and library version and compare
+//! everything it recorded. Exit 0 only if the record is consistent (its
+//! figures hash to its digest, its header states its proof fields, its
+//! signature holds when it has one and a key is given) and the snapshot's
+//! content hash, the definitions, the stored input rows and the figures are
+//! all identical; otherwise print each field that differs and exit 6
+//! (`exit::DIFFERS`; an error, such as an unreadable record, is 1).
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -11,12 +15,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::record::{self, AuditRecord, InputProof};
-use super::{VerifyArgs, canonical, open_with_library};
-use crate::cli::exit;
+use super::{VerifyArgs, canonical, open_with_library, signature};
+use crate::exit;
 use crate::library::{self, Version};
-
-/// Exit code of a verification that found differences.
-pub const DIFFERENT: u8 = 1;
 
 #[derive(Debug, Serialize)]
 struct Outcome {
@@ -33,8 +34,9 @@ struct Check {
 }
 
 pub fn verify(db: &Path, args: &VerifyArgs) -> Result<u8> {
-    let audit = read(&args.audit)?;
-    let mut checks = Vec::new();
+    let (audit, raw) = read(&args.audit)?;
+    let mut checks = vec![check_record(&audit, &raw)];
+    checks.extend(check_signature(&raw)?);
     let version = Version::parse(&audit.library.version)?;
     let library = library::find(version).context("this deskql cannot recompute the audit")?;
     checks.push(check_definitions(&audit, library));
@@ -44,27 +46,78 @@ pub fn verify(db: &Path, args: &VerifyArgs) -> Result<u8> {
     checks.push(snapshot_check);
     if snapshot_ok {
         let snapshot = record::snapshot_proof(&conn, &audit.report)?;
-        let (result, _, inputs) = record::compute(&conn, &audit.report, &schema, &snapshot)?;
-        // Only what the audit recorded is compared: fields a newer deskql
-        // added to report documents are left out.
-        let result = canonical::project(&result, &audit.result);
-        let digest = canonical::digest(&result);
+        let (result, digest, inputs) = record::compute(&conn, &audit.report, &schema, &snapshot)?;
         checks.push(check_inputs(&audit.inputs, &inputs));
         checks.push(check_result(&audit, &result, &digest));
     }
     let outcome = Outcome { identical: checks.iter().all(|c| c.ok), checks };
     print(&audit, &outcome, args.json)?;
-    Ok(if outcome.identical { exit::OK } else { DIFFERENT })
+    Ok(if outcome.identical { exit::OK } else { exit::DIFFERS })
 }
 
-fn read(path: &Path) -> Result<AuditRecord> {
+/// The record, and its JSON as written (for the signature, which covers
+/// every field, including those this deskql does not read).
+fn read(path: &Path) -> Result<(AuditRecord, Value)> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading audit {}", path.display()))?;
     let value: Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
     let format = value.get("format").and_then(Value::as_str).unwrap_or_default();
     if format != record::FORMAT {
         bail!("{} is not a deskql audit record: its format is {format:?}, expected {:?}", path.display(), record::FORMAT);
     }
-    serde_json::from_value(value).with_context(|| format!("{} is not a complete audit record", path.display()))
+    let record = serde_json::from_value(value.clone()).with_context(|| format!("{} is not a complete audit record", path.display()))?;
+    Ok((record, value))
+}
+
+/// The record against itself, before anything is recomputed: its figures
+/// must hash to its `result_digest`, and the facts the report document
+/// states (report kind, snapshot, library) must be those the record's proof
+/// fields state. An edited field that the editor did not carry over
+/// everywhere shows here, named.
+fn check_record(audit: &AuditRecord, raw: &Value) -> Check {
+    let mut differences = Vec::new();
+    let digest = canonical::digest(&audit.result);
+    if digest != audit.result_digest {
+        differences.push(format!(
+            "result_digest: the recorded result hashes to {}, the record says {} (the result or the digest was edited)",
+            short(&digest),
+            short(&audit.result_digest)
+        ));
+    }
+    let header = &audit.result["header"];
+    let claims = [
+        ("result.report", &audit.result["report"], Value::from(audit.report.kind.name()), "report.kind"),
+        ("result.header.snapshot.id", &header["snapshot"]["id"], Value::from(audit.snapshot.id.clone()), "snapshot.id"),
+        ("result.header.snapshot.taken_at", &header["snapshot"]["taken_at"], Value::from(audit.snapshot.taken_at.clone()), "snapshot.taken_at"),
+        ("result.header.snapshot.content_hash", &header["snapshot"]["content_hash"], Value::from(audit.snapshot.content_hash.clone()), "snapshot.content_hash"),
+        ("result.header.library.version", &header["library"]["version"], Value::from(audit.library.version.clone()), "library.version"),
+        ("result.header.library.sql_sha256", &header["library"]["sql_sha256"], Value::from(audit.library.sql_sha256.clone()), "library.sql_sha256"),
+    ];
+    for (field, stated, proof, proof_field) in claims {
+        if *stated != proof {
+            differences.push(format!("{field} is {} but {proof_field} is {}", show(stated), show(&proof)));
+        }
+    }
+    if audit.report.snapshot.as_slice() != [audit.snapshot.id.clone()] {
+        differences.push(format!("report.snapshot is {:?} but snapshot.id is {}", audit.report.snapshot, audit.snapshot.id));
+    }
+    if raw.get("signature").is_some_and(|s| !s.is_object()) {
+        differences.push("signature: not an object".to_string());
+    }
+    Check { what: "record: figures match their digest, header matches the proof fields".to_string(), ok: differences.is_empty(), differences }
+}
+
+/// The signature, when the record has one or a key says one is expected.
+fn check_signature(raw: &Value) -> Result<Option<Check>> {
+    Ok(match signature::check(raw)? {
+        signature::Status::Unsigned => None,
+        signature::Status::NoKey { key_id } => Some(Check {
+            what: format!("signature by key {key_id}: not checked ({} is not set)", signature::KEY_VARIABLE),
+            ok: true,
+            differences: Vec::new(),
+        }),
+        signature::Status::Valid { key_id } => Some(Check { what: format!("signature by key {key_id}"), ok: true, differences: Vec::new() }),
+        signature::Status::Invalid(differences) => Some(Check { what: "signature".to_string(), ok: false, differences }),
+    })
 }
 
 /// The library version's SQL, and each object the report used, must be
@@ -82,6 +135,18 @@ fn check_definitions(audit: &AuditRecord, library: &library::Library) -> Check {
             None => differences.push(format!("{}: no longer in library {}", object.name, library.version)),
         }
     }
+    // The recorded list itself: an object left out of (or added to) it
+    // would escape the check above.
+    if let Ok((proof, _)) = record::library_proof(library, audit.report.kind) {
+        let recorded: std::collections::BTreeSet<&str> = audit.library.objects.iter().map(|o| o.name.as_str()).collect();
+        let used: std::collections::BTreeSet<&str> = proof.objects.iter().map(|o| o.name.as_str()).collect();
+        for missing in used.difference(&recorded) {
+            differences.push(format!("library.objects: {missing} is used by the report but not recorded"));
+        }
+        for extra in recorded.difference(&used) {
+            differences.push(format!("library.objects: {extra} is recorded but the report does not use it"));
+        }
+    }
     match record::library_proof(library, audit.report.kind) {
         Ok((_, report_sql)) if report_sql.sha256 != audit.report_sql.sha256 => {
             differences.push(format!("{}: recorded {}, this deskql has {}", report_sql.name, short(&audit.report_sql.sha256), short(&report_sql.sha256)))
@@ -97,18 +162,25 @@ fn check_definitions(audit: &AuditRecord, library: &library::Library) -> Check {
 }
 
 fn check_snapshot(conn: &duckdb::Connection, audit: &AuditRecord) -> Result<Check> {
-    let found: Option<String> = conn
-        .query_row("SELECT content_hash FROM deskql_meta.snapshots WHERE id = ?", [&audit.snapshot.id], |r| r.get(0))
-        .map(Some)
-        .or_else(|e| if matches!(e, duckdb::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?;
-    let differences = match found {
-        None => vec![format!("snapshot {} is no longer in the database (dropped or pruned?)", audit.snapshot.id)],
-        Some(hash) if hash != audit.snapshot.content_hash => {
-            vec![format!("content hash: recorded {}, now {} (the snapshot was replaced)", short(&audit.snapshot.content_hash), short(&hash))]
+    let recorded = &audit.snapshot;
+    let differences = match crate::catalog::by_id(conn, &recorded.id)? {
+        None => vec![format!("snapshot.id: snapshot {} is no longer in the database (dropped or pruned?)", recorded.id)],
+        Some(now) => {
+            let mut lines = Vec::new();
+            if now.content_hash != recorded.content_hash {
+                lines.push(format!(
+                    "snapshot.content_hash: recorded {}, the database has {} (the record was edited, or the snapshot replaced)",
+                    short(&recorded.content_hash),
+                    short(&now.content_hash)
+                ));
+            }
+            if now.taken_at != recorded.taken_at {
+                lines.push(format!("snapshot.taken_at: recorded {}, the database has {}", recorded.taken_at, now.taken_at));
+            }
+            lines
         }
-        Some(_) => Vec::new(),
     };
-    Ok(Check { what: format!("snapshot {} (content {})", audit.snapshot.id, short(&audit.snapshot.content_hash)), ok: differences.is_empty(), differences })
+    Ok(Check { what: format!("snapshot {} (content {})", recorded.id, short(&recorded.content_hash)), ok: differences.is_empty(), differences })
 }
 
 fn check_inputs(recorded: &[InputProof], now: &[InputProof]) -> Check {
@@ -117,28 +189,41 @@ fn check_inputs(recorded: &[InputProof], now: &[InputProof]) -> Check {
         match now.iter().find(|n| n.table == r.table) {
             Some(n) if n == r => {}
             Some(n) => differences.push(format!(
-                "{}: {} rows ({}) recorded, now {} rows ({}): stored rows changed",
+                "inputs[{}]: {} rows ({}) recorded, now {} rows ({}): stored rows changed",
                 r.table,
                 r.rows,
                 short(&r.sha256),
                 n.rows,
                 short(&n.sha256)
             )),
-            None => differences.push(format!("{}: no longer a contract table", r.table)),
+            None => differences.push(format!("inputs[{}]: not a contract table", r.table)),
         }
+    }
+    for n in now.iter().filter(|n| !recorded.iter().any(|r| r.table == n.table)) {
+        differences.push(format!("inputs[{}]: the report reads it but the record has no fingerprint of it", n.table));
     }
     let rows: i64 = recorded.iter().map(|r| r.rows).sum();
     Check { what: format!("stored inputs: {} tables, {rows} rows", recorded.len()), ok: differences.is_empty(), differences }
 }
 
+/// The recomputed figures against the recorded ones, field by field, and
+/// their digest against the recorded digest. A record made by another
+/// deskql version is compared on the fields it has (a newer deskql may add
+/// fields to report documents); one made by this version, exactly.
 fn check_result(audit: &AuditRecord, result: &Value, digest: &str) -> Check {
-    let differences = if digest == audit.result_digest {
-        Vec::new()
+    let same_tool = audit.tool.deskql == env!("CARGO_PKG_VERSION");
+    let (now, now_digest) = if same_tool {
+        (result.clone(), digest.to_string())
     } else {
-        let mut lines = vec![format!("digest: recorded {}, now {}", short(&audit.result_digest), short(digest))];
-        lines.extend(canonical::differences(&audit.result, result).into_iter().map(|(path, before, after)| describe(&audit.result, &path, &before, &after)));
-        lines
+        let projected = canonical::project(result, &audit.result);
+        let projected_digest = canonical::digest(&projected);
+        (projected, projected_digest)
     };
+    let mut differences: Vec<String> =
+        canonical::differences(&audit.result, &now).into_iter().map(|(path, before, after)| describe(&audit.result, &path, &before, &after)).collect();
+    if now_digest != audit.result_digest {
+        differences.insert(0, format!("result_digest: recorded {}, recomputed {}", short(&audit.result_digest), short(&now_digest)));
+    }
     Check { what: format!("figures (digest {})", short(&audit.result_digest)), ok: differences.is_empty(), differences }
 }
 
@@ -206,12 +291,14 @@ fn short(hash: &str) -> &str {
 }
 
 fn print(audit: &AuditRecord, outcome: &Outcome, json: bool) -> Result<()> {
+    let out = &mut std::io::stdout().lock();
     if json {
-        println!("{}", serde_json::to_string_pretty(outcome)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(outcome)?)?;
         return Ok(());
     }
     let args = &audit.report;
-    println!(
+    writeln!(
+        out,
         "audit of the {} report of account {} ({}), snapshot {}, library {}, made {} by deskql {}",
         args.kind.name(),
         args.account,
@@ -220,14 +307,14 @@ fn print(audit: &AuditRecord, outcome: &Outcome, json: bool) -> Result<()> {
         audit.library.version,
         audit.created_at,
         audit.tool.deskql
-    );
+    )?;
     for check in &outcome.checks {
-        println!("{} {}", if check.ok { "ok  " } else { "DIFF" }, check.what);
+        writeln!(out, "{} {}", if check.ok { "ok  " } else { "DIFF" }, check.what)?;
         for line in &check.differences {
-            println!("       {line}");
+            writeln!(out, "       {line}")?;
         }
     }
-    println!("{}", if outcome.identical { "verified: identical" } else { "NOT identical" });
+    writeln!(out, "{}", if outcome.identical { "verified: identical" } else { "NOT identical" })?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! measured in the same run on the same files (a plain DuckDB
 //! `CREATE TABLE AS SELECT * FROM read_parquet(...)`), so the ratios hold on
 //! any machine; and report timings on the result (`reports`). Not part of
-//! `cargo test`; `tests/bench.rs` runs a tiny size.
+//! `cargo test`; `tests/suite/bench.rs` runs a tiny size.
 //!
 //! Every deskql step runs as a child process of this executable, as cron
 //! would run it, so its wall time and peak RSS are its own.
@@ -10,6 +10,7 @@
 mod measure;
 mod reports;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -17,9 +18,9 @@ use clap::Args;
 use duckdb::{Config, Connection};
 use serde::Serialize;
 
-use crate::cli::exit;
-use crate::contract::{Contract, quote_ident};
-use crate::ingest::template::render;
+use crate::exit;
+use crate::contract::Contract;
+use crate::sqltext::{quote_ident, render};
 use measure::{median, size_of, time};
 
 const PLAIN_COPY_SQL: &str = include_str!("../../sql/bench/plain_copy.sql");
@@ -88,7 +89,7 @@ pub fn run(args: &BenchArgs) -> Result<u8> {
     for &size in &args.sizes {
         eprintln!("bench: {size} conversations ...");
         results.push(bench_size(args, size)?);
-        print_results(&results);
+        print_results(&results)?;
     }
     if let Some(path) = &args.json {
         let doc = serde_json::json!({ "machine": machine(), "memory_limit": args.memory_limit, "runs": args.runs, "results": results });
@@ -165,8 +166,7 @@ fn generate(args: &BenchArgs, size: u64, out: &Path, revision: u32) -> Result<()
 }
 
 fn remove_db(db: &Path) {
-    let _ = std::fs::remove_file(db);
-    let _ = std::fs::remove_file(db.with_extension("duckdb.wal"));
+    crate::storage::remove_database(db);
 }
 
 /// Median seconds of `runs` timed calls.
@@ -189,13 +189,13 @@ fn plain_copy(snapshot: &Path, db: &Path, memory_limit: &str) -> Result<f64> {
     remove_db(db);
     let (seconds, ()) = time(|| {
         let config = Config::default().max_memory(memory_limit)?.enable_autoload_extension(false)?.with("autoinstall_known_extensions", "false")?;
-        let conn = Connection::open_with_flags(db, config)?;
-        conn.execute_batch("BEGIN TRANSACTION")?;
+        let mut conn = Connection::open_with_flags(db, config)?;
+        let transaction = conn.transaction()?;
         for table in &Contract::get().tables {
             let Some(files) = parquet_source(snapshot, &table.name) else { continue };
-            conn.execute(&render(PLAIN_COPY_SQL, &[("table", &quote_ident(&table.name))]), [files])?;
+            transaction.execute(&render(PLAIN_COPY_SQL, &[("table", &quote_ident(&table.name))]), [files])?;
         }
-        conn.execute_batch("COMMIT")?;
+        transaction.commit()?;
         Ok(())
     })?;
     remove_db(db);
@@ -231,7 +231,8 @@ fn machine() -> serde_json::Value {
     serde_json::json!({ "cores": cores, "memory_bytes": memory, "duckdb": crate::storage::duckdb_version_text() })
 }
 
-fn print_results(results: &[SizeResult]) {
+fn print_results(results: &[SizeResult]) -> Result<()> {
+    let out = &mut std::io::stdout().lock();
     let mut table = crate::format::text_table(vec![
         "conversations", "rows", "plain copy 1", "ingest 1", "ratio (≤1.5)", "peak RSS 1", "plain copy 2", "ingest 2 (2%)", "ratio (<1)", "peak RSS 2", "db / parquet", "start-up",
     ]);
@@ -251,13 +252,13 @@ fn print_results(results: &[SizeResult]) {
             format!("{:.0} ms", r.startup_s * 1000.0),
         ]);
     }
-    println!("{table}");
-    print_report_results(results);
+    writeln!(out, "{table}")?;
+    print_report_results(out, results)
 }
 
 /// Report timings per size, with the cost per million conversations, so
 /// that growth faster than linear shows.
-fn print_report_results(results: &[SizeResult]) {
+fn print_report_results(out: &mut dyn Write, results: &[SizeResult]) -> Result<()> {
     let mut table = crate::format::text_table(["conversations", "report", "scope", "time", "per 1M conversations", "peak RSS", "repl start-up"]);
     for r in results {
         for t in &r.reports {
@@ -273,7 +274,8 @@ fn print_report_results(results: &[SizeResult]) {
             ]);
         }
     }
-    println!("{table}");
+    writeln!(out, "{table}")?;
+    Ok(())
 }
 
 fn megabytes(bytes: u64) -> String {

@@ -19,7 +19,7 @@ mod rng;
 mod sink;
 mod tables;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -27,7 +27,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::exit;
+use crate::exit;
 use crate::contract::Contract;
 
 use account::{Account, MAX_ACCOUNTS};
@@ -107,14 +107,15 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
     progress.finish_and_clear();
     if !args.quiet {
         let tables: Vec<String> = counts.iter().map(|(table, rows)| format!("{table} {rows}")).collect();
-        println!(
+        writeln!(
+            std::io::stdout().lock(),
             "generated {} (revision {}, as of {}) in {:.1} s: {}",
             args.out.display(),
             args.revision,
             clock::format_utc(view.as_of),
             started.elapsed().as_secs_f64(),
             tables.join(", ")
-        );
+        )?;
     }
     Ok(exit::OK)
 }

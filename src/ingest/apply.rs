@@ -8,11 +8,12 @@ use anyhow::Result;
 use duckdb::Connection;
 use serde::Serialize;
 
-use crate::contract::{Table, quote_ident};
+use crate::contract::Table;
+use crate::sqltext::{quote_ident, render};
 
 use super::Mode;
 use super::stage::stage_name;
-use super::template::{self, render};
+use super::template;
 
 #[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct Changes {

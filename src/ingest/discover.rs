@@ -23,6 +23,16 @@ pub struct TableFiles {
     pub rows: i64,
 }
 
+impl TableFiles {
+    /// The files as a message names them.
+    pub fn label(&self) -> String {
+        match self.files.as_slice() {
+            [one] => one.display().to_string(),
+            many => format!("{} (and {} more part files)", many[0].display(), many.len() - 1),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Discovered {
     pub tables: BTreeMap<String, TableFiles>,
@@ -53,7 +63,7 @@ impl Discovered {
 /// Locate `<table>.parquet` or `<table>/*.parquet` for each contract table.
 /// Problems (missing mandatory tables, corrupt files, mismatching parts) are
 /// collected rather than returned one at a time, so one run shows them all.
-pub fn discover(dir: &Path, problems: &mut Problems) -> Result<Discovered> {
+pub fn discover(dir: &Path, strict: bool, problems: &mut Problems) -> Result<Discovered> {
     if !dir.is_dir() {
         bail!("snapshot folder {} does not exist or is not a folder", dir.display());
     }
@@ -72,6 +82,7 @@ pub fn discover(dir: &Path, problems: &mut Problems) -> Result<Discovered> {
             continue;
         }
         if let Some(found) = read_schemas(&table.name, files, problems) {
+            super::columns::check(table, &found.schema, &found.label(), strict, problems);
             tables.insert(table.name.clone(), found);
         }
     }

@@ -11,24 +11,26 @@
 //!    snapshot; any error or a kill before COMMIT leaves the file untouched.
 
 mod apply;
+mod columns;
 mod discover;
 mod problems;
 mod stage;
-pub(crate) mod template;
+mod template;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use clap::{Args, ValueEnum};
 use duckdb::{Connection, params};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::cli::{WaitArgs, exit};
+use crate::exit::{self, WaitArgs};
+use crate::catalog;
 use crate::contract::Contract;
-use crate::storage;
+use crate::storage::{self, Access};
 use crate::trace::trace;
 
 pub use apply::Changes;
@@ -42,8 +44,9 @@ pub struct IngestArgs {
     #[arg(long)]
     pub snapshot: Option<String>,
     /// When the snapshot was taken (UTC; `2026-11-01`, `2026-11-01T06:00:00Z`).
-    /// Default: the newest input file's modification time.
-    #[arg(long)]
+    /// Default: the newest input file's modification time, which a copy or a
+    /// git clone resets: give it explicitly in cron jobs.
+    #[arg(long, value_name = "INSTANT", value_parser = crate::values::instant)]
     pub as_of: Option<String>,
     /// `full`: rows absent from the snapshot are closed as deleted.
     /// `incremental`: upsert; absent rows stay.
@@ -60,6 +63,19 @@ pub struct IngestArgs {
     /// Do not print warnings (orphan references, ignored files) on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Refuse the snapshot (exit 3) when a file has a column the contract
+    /// does not know, or lacks an optional one (warnings otherwise).
+    #[arg(long)]
+    pub strict: bool,
+    /// Accept an as-of earlier than the latest snapshot's (a back-fill of an
+    /// old export); refused otherwise, since reports would go back in time.
+    #[arg(long)]
+    pub backfill: bool,
+    /// Accept an empty file for this mandatory table (repeatable); otherwise
+    /// an empty mandatory table in full mode is refused, since it would
+    /// close every row of the table as deleted.
+    #[arg(long, value_name = "TABLE")]
+    pub allow_empty: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
@@ -122,6 +138,9 @@ pub struct Summary {
     pub content_hash: String,
     pub mode: Mode,
     pub taken_at: String,
+    /// Where the as-of came from: `--as-of`, or the newest input file's
+    /// modification time.
+    pub as_of_source: String,
     pub tables: Vec<TableSummary>,
     pub warnings: Vec<Problem>,
     pub message: String,
@@ -138,7 +157,7 @@ pub struct TableSummary {
 pub fn run(db: &Path, args: &IngestArgs) -> Result<u8> {
     let summary = ingest(db, args)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&summary)?)?;
     } else {
         if !args.quiet {
             for warning in &summary.warnings {
@@ -153,34 +172,97 @@ pub fn run(db: &Path, args: &IngestArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// Validate and ingest `args.dir` into the database at `db`.
+/// Where the snapshot's as-of instant came from, said in the summary.
+const AS_OF_GIVEN: &str = "--as-of";
+const AS_OF_MTIME: &str = "the newest input file's modification time";
+
+/// Validate and ingest `args.dir` into the database at `db`. A refused
+/// snapshot leaves an existing database as it was, and does not leave a new
+/// one behind.
 pub fn ingest(db: &Path, args: &IngestArgs) -> Result<Summary> {
     let mut problems = Problems::default();
-    let taken_at_arg = args.as_of.as_deref().map(parse_as_of).transpose()?;
-    let found = discover::discover(&args.dir, &mut problems)?;
+    let taken_at_arg = args.as_of.as_deref().map(crate::values::read_instant).transpose().context("--as-of")?;
+    let found = discover::discover(&args.dir, args.strict, &mut problems)?;
     let id = match &args.snapshot {
         Some(id) => validate_id(id)?,
         None => found.content_hash[..12].to_string(),
     };
-    let taken_at = taken_at_arg
-        .or_else(|| found.newest_mtime.map(DateTime::<Utc>::from))
-        .unwrap_or_else(Utc::now)
-        .naive_utc();
-    let conn = storage::open(db, args.wait.access())?;
-    let replacing = match decide_identity(&conn, &id, &found.content_hash, args)? {
+    let (taken_at, as_of_source) = match (taken_at_arg, found.newest_mtime) {
+        (Some(given), _) => (given.naive_utc(), AS_OF_GIVEN),
+        (None, Some(mtime)) => (DateTime::<Utc>::from(mtime).naive_utc(), AS_OF_MTIME),
+        (None, None) => (Utc::now().naive_utc(), "the time of the ingest"),
+    };
+    if as_of_source != AS_OF_GIVEN {
+        problems.warning(
+            "-",
+            None,
+            format!(
+                "no --as-of: the snapshot is taken as of {} ({as_of_source}), which a copy or a git clone changes; pass --as-of with the export's time",
+                taken_at.format("%Y-%m-%dT%H:%M:%SZ")
+            ),
+        );
+    }
+    let existed = db.exists();
+    let conn = storage::open(db, Access::read_write(&args.wait))?;
+    let result = ingest_into(&conn, args, &found, &mut problems, &id, taken_at, as_of_source);
+    if result.is_err() && !existed {
+        // The file did not exist before this ingest: leave none behind.
+        drop(conn);
+        storage::remove_database(db);
+    }
+    result
+}
+
+fn ingest_into(
+    conn: &Connection,
+    args: &IngestArgs,
+    found: &discover::Discovered,
+    problems: &mut Problems,
+    id: &str,
+    taken_at: NaiveDateTime,
+    as_of_source: &str,
+) -> Result<Summary> {
+    // A new database gets the newest metric library; upgrades are
+    // `deskql views install`'s explicit decision.
+    crate::library::install::ensure_installed(conn)?;
+    let replacing = match decide_identity(conn, id, &found.content_hash, args)? {
         Identity::AlreadyThere(summary) => return Ok(*summary),
         Identity::New => None,
         Identity::Replace(seq) => Some(seq),
     };
+    refuse_going_back(conn, args, taken_at, replacing, problems)?;
     let progress = progress_bar(args);
-    let result = storage::in_transaction(&conn, "the snapshot", || {
-        let summary = stage_validate_apply(&conn, args, &found, &mut problems, replacing, &id, taken_at, &progress)?;
+    let result = storage::in_transaction(conn, "the snapshot", || {
+        let mut summary = stage_validate_apply(conn, args, found, problems, replacing, id, taken_at, &progress)?;
+        summary.as_of_source = as_of_source.to_string();
         pause_before_commit_for_tests();
         found.check_unchanged()?;
         Ok(summary)
     });
     progress.finish_and_clear();
     result
+}
+
+/// An as-of earlier than the latest snapshot's would make every report go
+/// back in time, silently: refused unless `--backfill` says it is meant.
+fn refuse_going_back(conn: &Connection, args: &IngestArgs, taken_at: NaiveDateTime, replacing: Option<i32>, problems: &mut Problems) -> Result<()> {
+    let Some(latest) = catalog::latest(conn)? else { return Ok(()) };
+    let latest_at = NaiveDateTime::parse_from_str(&latest.taken_at, "%Y-%m-%dT%H:%M:%SZ").context("reading the latest snapshot's as-of")?;
+    if args.backfill || replacing == Some(latest.seq) || taken_at >= latest_at {
+        return Ok(());
+    }
+    problems.error(
+        "-",
+        None,
+        format!(
+            "the as-of {} is earlier than the latest snapshot's ({}, {}): reports would go back in time; \
+             pass --backfill if this is an old export ingested on purpose, or the right --as-of",
+            taken_at.format("%Y-%m-%dT%H:%M:%SZ"),
+            latest.id,
+            latest.taken_at
+        ),
+    );
+    Err(InvalidSnapshot { dir: args.dir.clone(), problems: problems.items.clone() }.into())
 }
 
 /// A bar on stderr, counting tables staged then applied; only on a terminal
@@ -244,9 +326,9 @@ fn stage_validate_apply(
         return Err(InvalidSnapshot { dir: args.dir.clone(), problems: problems.items.clone() }.into());
     }
     if let Some(seq) = replacing {
-        crate::snapshots::drop_seq(conn, seq)?;
+        catalog::drop_seq(conn, seq)?;
     }
-    let seq: i32 = conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM deskql_meta.snapshots", [], |r| r.get(0))?;
+    let seq = catalog::next_seq(conn)?;
     let mut tables = Vec::new();
     for table in &contract.tables {
         progress.set_message(format!("applying {}", table.name));
@@ -278,6 +360,7 @@ fn stage_validate_apply(
         content_hash: found.content_hash.clone(),
         mode: args.mode,
         taken_at: taken_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        as_of_source: String::new(),
         tables,
         warnings: problems.warnings().cloned().collect(),
         message,
@@ -295,9 +378,9 @@ fn record_snapshot(
 ) -> Result<()> {
     let input_rows: i64 = found.tables.values().map(|t| t.rows).sum();
     let source = std::fs::canonicalize(&args.dir).unwrap_or_else(|_| args.dir.clone()).display().to_string();
-    conn.execute(
-        "INSERT INTO deskql_meta.snapshots VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
-        params![seq, id, taken_at, source, found.content_hash, args.mode.as_str(), input_rows, env!("CARGO_PKG_VERSION")],
+    catalog::record(
+        conn,
+        &catalog::NewSnapshot { seq, id, taken_at, source: &source, content_hash: &found.content_hash, mode: args.mode.as_str(), input_rows },
     )?;
     let mut appender = conn.appender_to_db("snapshot_tables", "deskql_meta")?;
     for t in tables {
@@ -317,14 +400,8 @@ enum Identity {
 /// content is refused unless --replace (and then only for the latest snapshot,
 /// so history keeps its order).
 fn decide_identity(conn: &Connection, id: &str, content_hash: &str, args: &IngestArgs) -> Result<Identity> {
-    let existing: Option<(i32, String)> = conn
-        .query_row("SELECT seq, content_hash FROM deskql_meta.snapshots WHERE id = ?", [id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map(Some)
-        .or_else(|e| if matches!(e, duckdb::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?;
-    let latest: Option<(i32, String, String)> = conn
-        .query_row("SELECT seq, id, content_hash FROM deskql_meta.snapshots ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .map(Some)
-        .or_else(|e| if matches!(e, duckdb::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?;
+    let existing = catalog::by_id(conn, id)?.map(|s| (s.seq, s.content_hash));
+    let latest = catalog::latest(conn)?.map(|s| (s.seq, s.id, s.content_hash));
     if let Some((seq, hash)) = existing {
         if hash == content_hash {
             return Ok(Identity::AlreadyThere(Box::new(unchanged(seq, id, content_hash, args, "already ingested with identical content"))));
@@ -361,6 +438,7 @@ fn unchanged(seq: i32, id: &str, content_hash: &str, args: &IngestArgs, why: &st
         content_hash: content_hash.to_string(),
         mode: args.mode,
         taken_at: String::new(),
+        as_of_source: String::new(),
         tables: Vec::new(),
         warnings: Vec::new(),
         message: format!("snapshot {id}: {why}"),
@@ -375,22 +453,6 @@ fn validate_id(id: &str) -> Result<String> {
     Ok(id.to_string())
 }
 
-/// `--as-of`: an RFC 3339 instant, or a UTC date / date-time.
-pub fn parse_as_of(text: &str) -> Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return Ok(t.and_utc());
-        }
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc());
-    }
-    bail!("--as-of {text:?} is not a date or time: expected e.g. 2026-11-01, 2026-11-01T06:00:00Z or '2026-11-01 06:00:00' (UTC)")
-}
-
 /// Test hook: `DESKQL_TEST_PAUSE_BEFORE_COMMIT_MS` makes the ingest sleep with
 /// its transaction open, so the atomicity test can kill -9 it mid-ingest.
 fn pause_before_commit_for_tests() {
@@ -403,13 +465,6 @@ fn pause_before_commit_for_tests() {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn as_of_accepts_dates_and_instants_in_utc() {
-        assert_eq!(parse_as_of("2026-11-01").unwrap().to_rfc3339(), "2026-11-01T00:00:00+00:00");
-        assert_eq!(parse_as_of("2026-11-01T07:30:00+01:00").unwrap().to_rfc3339(), "2026-11-01T06:30:00+00:00");
-        assert!(parse_as_of("yesterday").unwrap_err().to_string().contains("expected e.g."));
-    }
 
     #[test]
     fn snapshot_ids_are_restricted_to_safe_characters() {

@@ -4,11 +4,12 @@
 use anyhow::{Context, Result, bail};
 use duckdb::Connection;
 
-use crate::contract::{Column, Contract, Table, quote_ident};
+use crate::contract::{Column, Contract, Table};
+use crate::sqltext::{quote_ident, render};
 
 use super::discover::{TableFiles, expected_form, type_is_compatible, type_is_exact};
 use super::problems::Problems;
-use super::template::{self, render};
+use super::template;
 
 pub fn stage_name(table: &str) -> String {
     quote_ident(&format!("stage_{table}"))
@@ -57,10 +58,7 @@ fn column_sources<'a>(table: &'a Table, files: &TableFiles, problems: &mut Probl
 }
 
 fn file_label(files: &TableFiles) -> String {
-    match files.files.as_slice() {
-        [one] => one.display().to_string(),
-        many => format!("{} (and {} more part files)", many[0].display(), many.len() - 1),
-    }
+    files.label()
 }
 
 fn select_list(sources: &[(&Column, Source)]) -> String {
@@ -81,16 +79,6 @@ fn select_list(sources: &[(&Column, Source)]) -> String {
     items.join(", ")
 }
 
-/// `hash(<non-key columns>)`: a change in any of them makes a new version.
-pub fn hash_expression(table: &Table) -> String {
-    let values: Vec<String> = table.value_columns().map(|c| quote_ident(&c.name)).collect();
-    if values.is_empty() {
-        "CAST(0 AS UBIGINT)".to_string()
-    } else {
-        format!("hash({})", values.join(", "))
-    }
-}
-
 /// Stage one table's files as a view over them. Returns false (with
 /// problems recorded) when the files' columns make staging impossible.
 pub fn stage_table(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<bool> {
@@ -105,7 +93,7 @@ pub fn stage_table(conn: &Connection, table: &Table, files: &TableFiles, problem
         .with_context(|| format!("listing the files of {}", table.name))?;
     let stage = stage_name(&table.name);
     let select = select_list(&sources);
-    let hash = hash_expression(table);
+    let hash = crate::storage::hash_expression(table);
     let values = [("stage", stage.as_str()), ("select_list", select.as_str()), ("hash", hash.as_str()), ("files_variable", variable.as_str())];
     conn.execute_batch(&render(template::STAGE_CREATE, &values)).with_context(|| format!("reading {}", file_label(files)))?;
     check_casts(conn, table, files, &sources, problems)?;

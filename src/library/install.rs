@@ -11,8 +11,7 @@ use anyhow::{Context, Result, bail};
 use duckdb::{Connection, params};
 
 use super::{Library, SCHEMA, Version};
-use crate::contract::quote_ident;
-use crate::ingest::template::render;
+use crate::sqltext::{quote_ident, render};
 
 const CATALOGUE_SQL: &str = include_str!("../../sql/schema/catalogue.sql");
 

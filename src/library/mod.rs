@@ -7,7 +7,6 @@
 //! of earlier versions). Released versions are immutable: `released.toml`
 //! pins the SHA-256 of each, and a test recomputes them.
 
-pub mod cli;
 pub mod docs;
 pub mod install;
 
@@ -154,6 +153,12 @@ pub fn find(version: Version) -> Result<&'static Library> {
         let known: Vec<String> = all().iter().map(|l| l.version.to_string()).collect();
         format!("this deskql does not know library version {version}; it embeds {}", known.join(", "))
     })
+}
+
+/// The embedded library matching the version installed in `metrics`.
+pub fn installed_library(conn: &duckdb::Connection) -> Result<&'static Library> {
+    let installed = install::installed_in(conn, SCHEMA)?.context("no metric library is installed: run `deskql views install`")?;
+    find(Version::parse(&installed.version)?)
 }
 
 /// `sql/library/released.toml`: released version -> SHA-256 of its SQL.

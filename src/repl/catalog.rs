@@ -56,24 +56,9 @@ impl Catalog {
                 }
             }
         }
-        catalog.snapshots = snapshot_ids(conn)?;
+        catalog.snapshots = crate::catalog::ids_newest_first(conn)?;
         Ok(catalog)
     }
-}
-
-/// Snapshot ids, newest first; none if the database has no snapshot catalog yet.
-fn snapshot_ids(conn: &Connection) -> Result<Vec<String>> {
-    let exists: bool = conn.query_row(
-        "SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'deskql_meta' AND table_name = 'snapshots'",
-        [],
-        |r| r.get(0),
-    )?;
-    if !exists {
-        return Ok(Vec::new());
-    }
-    let mut stmt = conn.prepare("SELECT id FROM deskql_meta.snapshots ORDER BY seq DESC")?;
-    let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
-    Ok(ids)
 }
 
 /// Replace the shared catalog (a poisoned lock is taken over: the data is plain).

@@ -2,6 +2,7 @@
 //! A new command is a variant, a line in `COMMANDS`, a parse arm and an
 //! execute arm.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -119,14 +120,14 @@ impl DotCommand {
 
     pub fn execute(self, session: &mut Session) -> Result<Flow> {
         match self {
-            DotCommand::Help => print_help(),
+            DotCommand::Help => print_help()?,
             DotCommand::Tables => exec::run_statement(session, TABLES_SQL)?,
             DotCommand::Views => exec::run_statement(session, VIEWS_SQL)?,
             DotCommand::Metrics => metrics(session)?,
             DotCommand::Describe(name) => describe(session, &name)?,
             DotCommand::Snapshots => exec::run_statement(session, &SNAPSHOTS_SQL.replace("{{variable}}", SNAPSHOT_VARIABLE))?,
             DotCommand::Snapshot(id) => snapshot(session, id.as_deref())?,
-            DotCommand::Format(None) => println!("{}", session.settings.format.name()),
+            DotCommand::Format(None) => writeln!(std::io::stdout(), "{}", session.settings.format.name())?,
             DotCommand::Format(Some(format)) => session.settings.format = format,
             DotCommand::Timer(on) => session.settings.timer = on,
             DotCommand::MaxRows(max_rows) => session.settings.max_rows = max_rows,
@@ -180,13 +181,14 @@ fn words(line: &str) -> Result<Vec<String>> {
     Ok(words)
 }
 
-fn print_help() {
+fn print_help() -> Result<()> {
     let width = COMMANDS.iter().map(|(name, args, _)| name.len() + args.len() + 1).max().unwrap_or(0);
     for (name, args, what) in COMMANDS {
         let usage = if args.is_empty() { name.to_string() } else { format!("{name} {args}") };
-        println!("{usage:<width$}  {what}");
+        writeln!(std::io::stdout(), "{usage:<width$}  {what}")?;
     }
-    println!("\nSQL statements end with ';' and may span lines. TAB completes keywords, tables, columns and commands.");
+    writeln!(std::io::stdout(), "\nSQL statements end with ';' and may span lines. TAB completes keywords, tables, columns and commands.")?;
+    Ok(())
 }
 
 fn metrics(session: &mut Session) -> Result<()> {
@@ -200,7 +202,7 @@ fn metrics(session: &mut Session) -> Result<()> {
         )?)
     })?;
     if !installed {
-        println!("the metric library is not installed: run `deskql views install`");
+        writeln!(std::io::stdout(), "the metric library is not installed: run `deskql views install`")?;
         return Ok(());
     }
     exec::run_statement(session, METRICS_SQL)
@@ -225,8 +227,8 @@ fn sql_string(text: &str) -> String {
 fn snapshot(session: &mut Session, id: Option<&str>) -> Result<()> {
     match id {
         None => match &session.pinned {
-            Some(id) => println!("every query runs as of snapshot {id}"),
-            None => println!("every query runs on the latest snapshot"),
+            Some(id) => writeln!(std::io::stdout(), "every query runs as of snapshot {id}")?,
+            None => writeln!(std::io::stdout(), "every query runs on the latest snapshot")?,
         },
         Some("latest") => {
             session.set_state(&format!("RESET VARIABLE {SNAPSHOT_VARIABLE}"))?;
@@ -234,7 +236,7 @@ fn snapshot(session: &mut Session, id: Option<&str>) -> Result<()> {
             session.say("every query now runs on the latest snapshot");
         }
         Some(id) => {
-            let seq = session.with_connection(|conn, _| crate::snapshots::seq_of(conn, id))?;
+            let seq = session.with_connection(|conn, _| crate::catalog::seq_of(conn, id))?;
             session.set_state(&format!("SET VARIABLE {SNAPSHOT_VARIABLE} = {seq}"))?;
             session.pinned = Some(id.to_string());
             session.say(&format!("every query now runs as of snapshot {id} (seq {seq}); `.snapshot latest` to unpin"));
@@ -244,15 +246,12 @@ fn snapshot(session: &mut Session, id: Option<&str>) -> Result<()> {
 }
 
 fn output(session: &mut Session, path: Option<PathBuf>) -> Result<()> {
-    // Flush the file being replaced before anything else.
-    if let Target::File { file, path } = &mut session.target {
-        std::io::Write::flush(file).with_context(|| format!("writing {}", path.display()))?;
-    }
-    session.target = match path {
-        Some(path) => Target::open(&path)?,
+    let next = match path {
+        Some(path) => Target::open(&path, session.db())?,
         None => Target::Stdout,
     };
-    Ok(())
+    // The file being replaced is complete: put it in place.
+    std::mem::replace(&mut session.target, next).close()
 }
 
 fn read(session: &mut Session, path: &std::path::Path) -> Result<Flow> {
@@ -270,7 +269,7 @@ fn report(session: &mut Session, words: &[String]) -> Result<()> {
     let parsed = match ReplReport::try_parse_from(words) {
         Ok(parsed) => parsed,
         Err(err) if !err.use_stderr() => {
-            print!("{err}"); // --help
+            write!(std::io::stdout(), "{err}")?; // --help
             return Ok(());
         }
         Err(err) => bail!("{}", err.to_string().trim().trim_start_matches("error: ")),

@@ -107,7 +107,7 @@ fn explain(session: &Session, err: &anyhow::Error) -> String {
 
 /// Run one SQL statement and print its result.
 pub fn run_statement(session: &mut Session, sql: &str) -> Result<()> {
-    crate::storage::refuse_network_statement(sql)?;
+    crate::storage::guard::check(sql, session.is_read_only())?;
     let started = Instant::now();
     let result = session.with_connection(|conn, session| execute(conn, session, sql));
     match result {
@@ -121,7 +121,7 @@ pub fn run_statement(session: &mut Session, sql: &str) -> Result<()> {
         session.remember(sql);
     }
     if session.settings.timer {
-        println!("Run Time: {:.3} s", started.elapsed().as_secs_f64());
+        writeln!(std::io::stdout(), "Run Time: {:.3} s", started.elapsed().as_secs_f64())?;
     }
     Ok(())
 }

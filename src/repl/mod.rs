@@ -26,7 +26,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use crate::cli::exit;
+use crate::exit;
 use crate::format::Format;
 use crate::storage::{Access, DatabaseLocked};
 
@@ -90,7 +90,9 @@ pub fn run_repl(db: &Path, args: &ReplArgs) -> Result<u8> {
         interrupt::install();
         let mut script = String::new();
         std::io::stdin().read_to_string(&mut script).context("reading the script from stdin")?;
-        exec::run_script(&mut session, &script)?;
+        let result = exec::run_script(&mut session, &script);
+        session.finish()?;
+        result?;
         return Ok(exit::OK);
     }
     let shared = Arc::new(Mutex::new(catalog::Catalog::default()));
@@ -102,7 +104,9 @@ pub fn run_repl(db: &Path, args: &ReplArgs) -> Result<u8> {
         other => other?,
     }
     let _ = exec::greet(&session, &mut std::io::stdout());
-    exec::run_prompt(&mut session, helper::ReplHelper::new(shared))?;
+    let result = exec::run_prompt(&mut session, helper::ReplHelper::new(shared));
+    session.finish()?;
+    result?;
     Ok(exit::OK)
 }
 
@@ -110,6 +114,8 @@ pub fn run_repl(db: &Path, args: &ReplArgs) -> Result<u8> {
 pub fn run_sql(db: &Path, args: &SqlArgs) -> Result<u8> {
     interrupt::install();
     let mut session = Session::new(db, args.options.access(), args.options.settings(), false);
-    exec::run_script(&mut session, &args.sql)?;
+    let result = exec::run_script(&mut session, &args.sql);
+    session.finish()?;
+    result?;
     Ok(exit::OK)
 }

@@ -6,14 +6,14 @@
 //! a session sets (the pinned snapshot, `SET`/`RESET`/`USE`) is replayed on
 //! each open. With `--write` one read-write connection lives for the session.
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use duckdb::Connection;
 
 use crate::format::{Format, Style, TableOptions};
+use crate::outfile::OutputFile;
 use crate::storage::{self, Access};
 
 use super::catalog::{self, Catalog, SharedCatalog};
@@ -84,6 +84,11 @@ impl Session {
             return Ok(conn);
         }
         let conn = storage::open(&self.db, self.access)?;
+        if !self.is_read_only() {
+            // A database first written from the shell gets the metric library,
+            // as one first written by an ingest does.
+            crate::library::install::ensure_installed(&conn)?;
+        }
         for statement in &self.replay {
             conn.execute_batch(statement)?;
         }
@@ -151,7 +156,7 @@ impl Session {
     pub fn sink(&mut self) -> Sink<'_> {
         let interactive = self.interactive;
         match &mut self.target {
-            Target::File { file, .. } => Sink::File(file),
+            Target::File(file) => Sink::File(file),
             Target::Stdout => match pager_height(interactive) {
                 Some((command, height)) => Sink::Paged(Paged::new(command, height)),
                 None => Sink::Stdout(io::stdout().lock()),
@@ -159,10 +164,17 @@ impl Session {
         }
     }
 
+    /// The session ends: an `.output` file is put in place with what was
+    /// written to it.
+    pub fn finish(&mut self) -> Result<()> {
+        std::mem::replace(&mut self.target, Target::Stdout).close()
+    }
+
     /// A message for the person at the terminal (silent in scripts).
     pub fn say(&self, message: &str) {
         if self.interactive {
-            println!("{message}");
+            // At a terminal: nothing to do if it is gone.
+            let _ = writeln!(io::stdout(), "{message}");
         }
     }
 }
@@ -181,13 +193,23 @@ fn pager_height(interactive: bool) -> Option<(String, usize)> {
 /// Where results are written (`.output`).
 pub enum Target {
     Stdout,
-    File { path: PathBuf, file: BufWriter<File> },
+    /// Written to a temporary file, put in place when the shell leaves it
+    /// (another `.output`, or the end of the session).
+    File(OutputFile),
 }
 
 impl Target {
-    pub fn open(path: &Path) -> Result<Target> {
-        let file = File::create(path).map_err(|err| anyhow::anyhow!("cannot write {}: {err}", path.display()))?;
-        Ok(Target::File { path: path.to_path_buf(), file: BufWriter::new(file) })
+    /// `.output FILE`: any file but the database.
+    pub fn open(path: &Path, database: &Path) -> Result<Target> {
+        Ok(Target::File(OutputFile::create(path, database)?))
+    }
+
+    /// Done with this target: a file is put in place.
+    pub fn close(self) -> Result<()> {
+        match self {
+            Target::Stdout => Ok(()),
+            Target::File(file) => file.commit(),
+        }
     }
 }
 
@@ -195,7 +217,7 @@ impl Target {
 pub enum Sink<'a> {
     Stdout(io::StdoutLock<'static>),
     Paged(Paged),
-    File(&'a mut BufWriter<File>),
+    File(&'a mut OutputFile),
 }
 
 impl Sink<'_> {

@@ -17,6 +17,9 @@ pub struct ReportDoc {
     pub format: &'static str,
     /// company, user, team, happiness or usage.
     pub report: String,
+    /// What the renderers need to know of the report kind.
+    #[serde(skip)]
+    pub spec: &'static super::ReportSpec,
     pub header: Header,
     pub cards: Vec<Card>,
     pub tables: Vec<Table>,

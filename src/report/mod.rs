@@ -9,8 +9,10 @@ mod html;
 pub mod params;
 pub mod query;
 mod render;
+pub mod spec;
 mod units;
 
+pub use spec::{ReportSpec, spec};
 pub use units::display_value;
 
 use std::io::Write;
@@ -20,8 +22,9 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, ValueEnum};
 use duckdb::Connection;
 
-use crate::cli::exit;
+use crate::exit;
 use crate::library::{self, SCHEMA};
+use crate::outfile::OutputFile;
 use crate::storage::{self, Access};
 use document::{LibraryRef, ReportDoc, Table};
 
@@ -44,6 +47,10 @@ impl ReportKind {
             ReportKind::Happiness => "happiness",
             ReportKind::Usage => "usage",
         }
+    }
+
+    pub fn spec(self) -> &'static ReportSpec {
+        spec(self)
     }
 }
 
@@ -84,15 +91,15 @@ pub struct ReportArgs {
     #[arg(long)]
     pub account: String,
     /// First local day of the period (YYYY-MM-DD, included).
-    #[arg(long)]
+    #[arg(long, value_name = "DAY", value_parser = crate::values::date)]
     pub from: Option<String>,
     /// First local day after the period (YYYY-MM-DD, excluded).
-    #[arg(long)]
+    #[arg(long, value_name = "DAY", value_parser = crate::values::date)]
     pub to: Option<String>,
     /// A calendar month (YYYY-MM) instead of --from/--to. The usage report
     /// takes a month only; default: the last full month before the
     /// snapshot's as-of date.
-    #[arg(long)]
+    #[arg(long, value_name = "YYYY-MM", value_parser = crate::values::month)]
     pub month: Option<String>,
     /// Time zone of the local dates (IANA name). Default: the account's.
     #[arg(long)]
@@ -136,14 +143,15 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     #[serde(skip, default = "default_format")]
     pub format: ReportFormat,
-    /// Write to this file instead of standard output.
-    #[arg(long, short)]
+    /// Write to this file instead of standard output (complete or not at
+    /// all: it appears when the report is done; never the database).
+    #[arg(long, short, value_name = "FILE", alias = "out")]
     #[serde(skip)]
     pub output: Option<PathBuf>,
     /// Usage report: an FAQ view followed within this time by a conversation
     /// of the same customer is not deflected (24h, 90m, 3600s or seconds;
     /// default 24h).
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", value_parser = crate::values::duration)]
     #[serde(default)]
     pub deflection_window: Option<String>,
 }
@@ -166,8 +174,9 @@ pub fn run(db: &Path, args: &ReportArgs) -> Result<u8> {
     warn_if_library_is_old(&conn)?;
     match &args.output {
         Some(path) => {
-            let mut file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+            let mut file = OutputFile::create(path, db)?;
             run_with_connection(&conn, args, &mut file)?;
+            file.commit()?;
         }
         None => run_with_connection(&conn, args, &mut std::io::stdout().lock())?,
     }
@@ -181,7 +190,7 @@ pub fn run_with_connection(conn: &Connection, args: &ReportArgs, out: &mut dyn W
 }
 
 fn warn_if_library_is_old(conn: &Connection) -> Result<()> {
-    let installed = library::cli::installed_library(conn)?;
+    let installed = library::installed_library(conn)?;
     if installed.version < library::latest().version {
         eprintln!(
             "note: the database has metric library {}; this deskql has {} (`deskql views install` upgrades; figures may change)",
@@ -200,31 +209,15 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
     let parameters = resolved.parameters();
     let period = query::run(conn, query::COMMON, "period", schema, &parameters)?;
     let header = document::header(&period, &resolved, library)?;
-    let file = query_file(resolved.kind)?.1;
-    let tables = match resolved.kind {
-        ReportKind::Company => vec![("daily", "Per day")],
-        ReportKind::User | ReportKind::Team => vec![("daily", "Per day"), ("conversations", "Conversation history")],
-        ReportKind::Happiness => vec![("ratings", "Ratings")],
-        ReportKind::Usage => vec![("features", "Adoption of features")],
-    };
+    let spec = resolved.kind.spec();
     let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
-    let cards = document::cards(&query::run(conn, file, cards_query, schema, &parameters)?)?;
-    let tables = tables
-        .into_iter()
-        .map(|(name, title)| Table::new(name, title, query::run(conn, file, name, schema, &parameters)?))
+    let cards = document::cards(&query::run(conn, spec.queries, cards_query, schema, &parameters)?)?;
+    let tables = spec
+        .tables
+        .iter()
+        .map(|t| Table::new(t.name, t.title, query::run(conn, spec.queries, t.name, schema, &parameters)?))
         .collect::<Result<Vec<_>>>()?;
-    Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), header, cards, tables })
-}
-
-/// The report's query file: its name under `sql/reports/` and its text.
-/// Audits record its SHA-256 and follow its references into the library.
-pub fn query_file(kind: ReportKind) -> Result<(&'static str, &'static str)> {
-    Ok(match kind {
-        ReportKind::Company => ("company.sql", query::COMPANY),
-        ReportKind::User | ReportKind::Team => ("user.sql", query::USER),
-        ReportKind::Happiness => ("happiness.sql", query::HAPPINESS),
-        ReportKind::Usage => ("usage.sql", query::USAGE),
-    })
+    Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), spec, header, cards, tables })
 }
 
 fn library_ref(conn: &Connection, schema: &str) -> Result<LibraryRef> {

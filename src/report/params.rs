@@ -3,14 +3,17 @@
 //! with a message that says what was wrong and what would be right.
 
 use anyhow::{Context, Result, bail};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use duckdb::Connection;
 use duckdb::types::Value;
 use serde::Serialize;
 
 use super::query::{self, Parameters};
-use crate::sqltext::{LIST_SEPARATOR, bound_list};
+use super::spec::{PeriodRule, SubjectRule};
 use super::{ReportArgs, ReportKind};
+use crate::catalog;
+use crate::sqltext::{LIST_SEPARATOR, bound_list};
+use crate::values::{duration_text, month_bounds, read_date, read_duration};
 
 const RESOLVE: &str = include_str!("../../sql/reports/resolve.sql");
 
@@ -85,11 +88,8 @@ fn list_text(items: Option<Vec<String>>) -> Value {
 
 /// Resolve `args` on `conn` (library schema `schema`).
 pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Resolved> {
-    let snapshot_seq = match args.snapshot.as_slice() {
-        [] => None,
-        [id] => Some(crate::snapshots::seq_of(conn, id)?),
-        _ => bail!("a report reads one snapshot: give --snapshot once (`deskql audit diff` compares two)"),
-    };
+    let spec = args.kind.spec();
+    let snapshot_seq = catalog::for_report(conn, &args.snapshot)?;
     let mut lookup = Parameters::default();
     lookup.set("snap", snapshot_seq.map_or(Value::Null, Value::Int));
     let account_id = resolve_account(conn, &args.account, &lookup)?;
@@ -97,13 +97,16 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
     if let Some(zone) = &args.tz {
         check_zone(conn, zone)?;
     }
-    if args.kind != ReportKind::Usage && args.deflection_window.is_some() {
+    if !spec.deflection_window && args.deflection_window.is_some() {
         bail!("--deflection-window applies to the usage report only");
     }
-    let deflection_window = args.deflection_window.as_deref().map_or(Ok(DEFAULT_DEFLECTION_WINDOW), parse_window)?;
-    let (date_from, date_to, default_month) = match args.kind {
-        ReportKind::Usage => usage_month(conn, args, account_id, snapshot_seq)?,
-        _ => {
+    if !spec.scoped {
+        refuse_scope_options(args)?;
+    }
+    let deflection_window = args.deflection_window.as_deref().map_or(Ok(DEFAULT_DEFLECTION_WINDOW), read_duration).context("--deflection-window")?;
+    let (date_from, date_to, default_month) = match spec.period {
+        PeriodRule::Month => report_month(conn, args, account_id, snapshot_seq)?,
+        PeriodRule::Dates => {
             let (from, to) = period_of(args)?;
             (from, to, None)
         }
@@ -126,15 +129,17 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         deflection_window,
     };
     apply_history_window(conn, &mut resolved, args.clamp)?;
-    if args.kind == ReportKind::Usage {
-        resolved.notes.extend(default_month);
+    resolved.notes.extend(default_month);
+    if spec.benchmarked {
         resolved.notes.push(
             "benchmark: the unweighted mean over every account of the snapshot with data for the metric, each over the same calendar month in its own time zone"
                 .to_string(),
         );
+    }
+    if spec.deflection_window {
         resolved.notes.push(format!(
             "deflection window: {} (an FAQ view followed within it by a conversation of the same customer is not deflected)",
-            window_text(deflection_window)
+            duration_text(deflection_window)
         ));
     }
     resolved.subject = resolve_subject(conn, args, &lookup)?;
@@ -187,9 +192,9 @@ fn check_zone(conn: &Connection, zone: &str) -> Result<()> {
 /// The period from `--from`/`--to` or `--month`.
 pub fn period_of(args: &ReportArgs) -> Result<(NaiveDate, NaiveDate)> {
     let (from, to) = match (&args.month, &args.from, &args.to) {
-        (Some(month), None, None) => month_bounds(month)?,
+        (Some(month), None, None) => month_bounds(month).context("--month")?,
         (Some(_), _, _) => bail!("give either --month or --from/--to, not both"),
-        (None, Some(from), Some(to)) => (parse_date("--from", from)?, parse_date("--to", to)?),
+        (None, Some(from), Some(to)) => (read_date(from).context("--from")?, read_date(to).context("--to")?),
         (None, _, _) => bail!("a {} report needs a period: --from YYYY-MM-DD --to YYYY-MM-DD (to excluded), or --month YYYY-MM", args.kind.name()),
     };
     if from >= to {
@@ -198,21 +203,12 @@ pub fn period_of(args: &ReportArgs) -> Result<(NaiveDate, NaiveDate)> {
     Ok((from, to))
 }
 
-fn parse_date(flag: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").with_context(|| format!("{flag} {text:?} is not a date: expected YYYY-MM-DD, e.g. 2026-10-01"))
-}
-
 /// The default `--deflection-window`: 24 hours.
 pub const DEFAULT_DEFLECTION_WINDOW: i64 = 86_400;
 
-/// The usage report's month: `--month`, else the calendar month before the
-/// one holding the snapshot's as-of instant, in the report's zone (with a
-/// note saying so). The report is account-wide and monthly: the period and
-/// filter options of the other reports are refused.
-fn usage_month(conn: &Connection, args: &ReportArgs, account_id: i64, snapshot_seq: Option<i32>) -> Result<(NaiveDate, NaiveDate, Option<String>)> {
-    if args.from.is_some() || args.to.is_some() {
-        bail!("the usage report covers a calendar month: give --month YYYY-MM (default: the last full month before the snapshot), not --from/--to");
-    }
+/// A report that is account-wide (no inbox, channel or tag filter, no
+/// viewer, no comparison or clamping) refuses those options.
+fn refuse_scope_options(args: &ReportArgs) -> Result<()> {
     let refused = [
         (!args.inbox.is_empty(), "--inbox"),
         (!args.channel.is_empty(), "--channel"),
@@ -222,64 +218,39 @@ fn usage_month(conn: &Connection, args: &ReportArgs, account_id: i64, snapshot_s
         (args.clamp, "--clamp"),
     ];
     if let Some((_, flag)) = refused.iter().find(|(given, _)| *given) {
-        bail!("{flag} does not apply to the usage report: it covers the whole account for one calendar month, against a benchmark of every account");
+        bail!(
+            "{flag} does not apply to the {} report: it covers the whole account for one calendar month, against a benchmark of every account",
+            args.kind.name()
+        );
+    }
+    Ok(())
+}
+
+/// A monthly report's month: `--month`, else the calendar month before the
+/// one holding the snapshot's as-of instant, in the report's zone (with a
+/// note saying so).
+fn report_month(conn: &Connection, args: &ReportArgs, account_id: i64, snapshot_seq: Option<i32>) -> Result<(NaiveDate, NaiveDate, Option<String>)> {
+    if args.from.is_some() || args.to.is_some() {
+        bail!(
+            "the {} report covers a calendar month: give --month YYYY-MM (default: the last full month before the snapshot), not --from/--to",
+            args.kind.name()
+        );
     }
     if let Some(month) = &args.month {
-        let (from, to) = month_bounds(month)?;
+        let (from, to) = month_bounds(month).context("--month")?;
         return Ok((from, to, None));
     }
     let mut p = Parameters::default();
     p.set("account", Value::BigInt(account_id))
         .set("zone", optional_text(args.tz.as_deref()))
         .set("snap", snapshot_seq.map_or(Value::Null, Value::Int));
-    let rows = query::values(conn, query::USAGE, "default_month", &p)?;
+    let rows = query::values(conn, args.kind.spec().queries, "default_month", &p)?;
     let [month, zone, taken_at] = rows.first().map(|r| [text(&r[0]), text(&r[1]), text(&r[2])]).context("the snapshot has no as-of time")?;
     let (from, to) = month_bounds(&month)?;
     let note = format!(
         "month {month} chosen by default: the last full month before the snapshot's as-of time ({taken_at}) in {zone}; --month YYYY-MM picks another"
     );
     Ok((from, to, Some(note)))
-}
-
-/// `--deflection-window`: `24h`, `90m`, `3600s` or plain seconds; positive.
-pub fn parse_window(text: &str) -> Result<i64> {
-    let trimmed = text.trim();
-    let (number, factor) = match trimmed.char_indices().last() {
-        Some((at, unit)) if unit.is_ascii_alphabetic() => match unit.to_ascii_lowercase() {
-            'h' => (&trimmed[..at], 3600),
-            'm' => (&trimmed[..at], 60),
-            's' => (&trimmed[..at], 1),
-            _ => (trimmed, 0),
-        },
-        _ => (trimmed, 1),
-    };
-    let seconds = number.trim().parse::<i64>().ok().filter(|n| *n > 0 && factor > 0).and_then(|n| n.checked_mul(factor));
-    seconds.with_context(|| {
-        format!("--deflection-window {text:?} is not a duration: expected a positive whole number of hours, minutes or seconds, e.g. 24h, 90m, 3600s or 3600")
-    })
-}
-
-/// A window in seconds as the shortest of `24h`, `90m`, `45s`.
-pub fn window_text(seconds: i64) -> String {
-    if seconds % 3600 == 0 {
-        format!("{}h", seconds / 3600)
-    } else if seconds % 60 == 0 {
-        format!("{}m", seconds / 60)
-    } else {
-        format!("{seconds}s")
-    }
-}
-
-/// `2026-10` -> [2026-10-01, 2026-11-01).
-pub fn month_bounds(text: &str) -> Result<(NaiveDate, NaiveDate)> {
-    let first = NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
-        .with_context(|| format!("--month {text:?} is not a month: expected YYYY-MM, e.g. 2026-10"))?;
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-    };
-    Ok((first, next.expect("the first of a month exists")))
 }
 
 /// The plan's history limit (`metrics.history_window`): refuse a period
@@ -299,7 +270,7 @@ fn apply_history_window(conn: &Connection, resolved: &mut Resolved, clamp: bool)
     } else {
         "plus and pro plans report on the account's lifetime, from its creation day"
     };
-    if resolved.kind == ReportKind::Usage {
+    if resolved.kind.spec().period == PeriodRule::Month {
         bail!(
             "account {} is on the {plan} plan and can report from {earliest} ({rule}), so not on the month starting {}",
             resolved.account_id,
@@ -322,17 +293,17 @@ fn apply_history_window(conn: &Connection, resolved: &mut Resolved, clamp: bool)
 }
 
 fn resolve_subject(conn: &Connection, args: &ReportArgs, lookup: &Parameters) -> Result<Option<Subject>> {
-    match args.kind {
-        ReportKind::User => {
+    match args.kind.spec().subject {
+        SubjectRule::User => {
             let user = args.user.as_deref().context("a user report needs --user USER (id, email or exact name)")?;
             let u = resolve_user(conn, user, lookup)?;
             Ok(Some(Subject { kind: "user", id: u.id, name: u.name.clone(), users: vec![u] }))
         }
-        ReportKind::Team => {
+        SubjectRule::Team => {
             let team = args.team.as_deref().context("a team report needs --team TEAM (id or exact name)")?;
             Ok(Some(resolve_team(conn, team, lookup)?))
         }
-        ReportKind::Happiness => match (&args.user, &args.team) {
+        SubjectRule::Either => match (&args.user, &args.team) {
             (Some(user), None) => {
                 let u = resolve_user(conn, user, lookup)?;
                 Ok(Some(Subject { kind: "user", id: u.id, name: u.name.clone(), users: vec![u] }))
@@ -341,7 +312,7 @@ fn resolve_subject(conn: &Connection, args: &ReportArgs, lookup: &Parameters) ->
             (None, None) => Ok(None),
             (Some(_), Some(_)) => bail!("give --user or --team, not both"),
         },
-        _ => {
+        SubjectRule::Account => {
             if args.user.is_some() || args.team.is_some() {
                 bail!("--user and --team apply to the user, team and happiness reports, not to the {} report", args.kind.name());
             }
@@ -467,29 +438,6 @@ fn text(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn months_end_on_the_first_of_the_next() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        assert_eq!(month_bounds("2026-10").unwrap(), (d(2026, 10, 1), d(2026, 11, 1)));
-        assert_eq!(month_bounds("2026-12").unwrap(), (d(2026, 12, 1), d(2027, 1, 1)));
-        assert!(month_bounds("2026-13").unwrap_err().to_string().contains("expected YYYY-MM"));
-    }
-
-    #[test]
-    fn deflection_windows_read_hours_minutes_and_seconds() {
-        assert_eq!(parse_window("24h").unwrap(), 86_400);
-        assert_eq!(parse_window("90m").unwrap(), 5_400);
-        assert_eq!(parse_window("3600s").unwrap(), 3_600);
-        assert_eq!(parse_window("3600").unwrap(), 3_600);
-        assert_eq!(parse_window(" 2H ").unwrap(), 7_200);
-        for bad in ["0", "-5m", "1.5h", "24d", "h", "", "soon"] {
-            assert!(parse_window(bad).unwrap_err().to_string().contains("e.g. 24h, 90m, 3600s or 3600"), "{bad:?}");
-        }
-        assert_eq!(window_text(86_400), "24h");
-        assert_eq!(window_text(5_400), "90m");
-        assert_eq!(window_text(45), "45s");
-    }
 
     #[test]
     fn lists_are_bound_as_separated_text() {

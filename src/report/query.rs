@@ -15,6 +15,7 @@ use duckdb::Connection;
 use duckdb::types::Value;
 
 use crate::library::install::in_schema;
+use crate::sqltext::named;
 
 /// The query files, by report.
 pub const COMMON: &str = include_str!("../../sql/reports/common.sql");
@@ -51,14 +52,6 @@ impl Rows {
     pub fn row_count(&self) -> usize {
         self.batches.iter().map(|b| b.num_rows()).sum()
     }
-}
-
-/// The text of query `name` in `file`.
-pub fn named(file: &str, name: &str) -> Result<String> {
-    let marker = format!("-- name: {name}");
-    let start = file.lines().position(|l| l.trim() == marker).with_context(|| format!("no query named {name:?} in the report SQL"))?;
-    let body: Vec<&str> = file.lines().skip(start + 1).take_while(|l| !l.trim_start().starts_with("-- name:")).collect();
-    Ok(body.join("\n").trim().trim_end_matches(';').to_string())
 }
 
 /// Run query `name` of `file` against library schema `schema`.
@@ -107,18 +100,5 @@ fn clean_error(err: duckdb::Error) -> anyhow::Error {
     match text.split_once("Invalid Input Error: ") {
         Some((_, message)) => anyhow::anyhow!("{}", message.trim()),
         None => anyhow::Error::new(err),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::named;
-
-    #[test]
-    fn named_queries_are_cut_at_the_next_name() {
-        let file = "-- intro\n-- name: a\nSELECT 1;\n\n-- name: b\nSELECT\n  2;\n";
-        assert_eq!(named(file, "a").unwrap(), "SELECT 1");
-        assert_eq!(named(file, "b").unwrap(), "SELECT\n  2");
-        assert!(named(file, "c").is_err());
     }
 }

@@ -103,7 +103,7 @@ pub struct Columns {
 /// benchmark, and always in the usage report's performance section (whose
 /// benchmark is only missing when no account has data).
 pub fn columns(doc: &ReportDoc, section: &str, cards: &[&Card]) -> Columns {
-    let benchmarked = (doc.report == "usage" && section == "performance") || cards.iter().any(|c| c.benchmark.is_some() || c.difference.is_some());
+    let benchmarked = doc.spec.benchmark_section == Some(section) || cards.iter().any(|c| c.benchmark.is_some() || c.difference.is_some());
     Columns { compared: doc.header.previous_period.is_some(), benchmarked }
 }
 
@@ -237,7 +237,7 @@ fn write_markdown(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
 /// then each table by name. Values are raw numbers (seconds, percents; the
 /// usage report's flags 1 or 0), for spreadsheets and scripts.
 fn write_csv(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
-    let benchmarked = doc.report == "usage";
+    let benchmarked = doc.spec.benchmarked;
     writeln!(out, "section,metric,label,unit,value,previous,change,change_unit{}", if benchmarked { ",benchmark,difference" } else { "" })?;
     for c in &doc.cards {
         let number = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();

@@ -1,6 +1,6 @@
 //! Helpers for the shell tests: databases to run on, `deskql` commands, and a
-//! pseudo-terminal driven through tmux (installed with the machine image; a
-//! test that needs it says so and skips when it is missing).
+//! pseudo-terminal driven through tmux (installed by `.ci/run`; a test that
+//! needs it fails, saying so, when it is missing).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ pub fn deskql(db: &Path) -> Command {
 pub fn demo_db() -> (TempDir, PathBuf) {
     let tmp = TempDir::new().unwrap();
     let db = tmp.path().join("demo.duckdb");
-    deskql(&db).arg("demo").arg("--data").arg(concat!(env!("CARGO_MANIFEST_DIR"), "/data")).assert().success();
+    deskql(&db).arg("demo").assert().success();
     (tmp, db)
 }
 
@@ -46,12 +46,11 @@ pub struct Terminal {
 }
 
 /// tmux is part of the machine image; without it the pty tests cannot run.
-pub fn tmux_available() -> bool {
+/// The pseudo-terminal tests need tmux: without it they fail, saying so,
+/// rather than pass without having run (`.ci/run` installs it).
+pub fn require_tmux() {
     let found = Process::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("SKIPPED: tmux is not installed; the pseudo-terminal tests of the REPL need it (apt-get install tmux)");
-    }
-    found
+    assert!(found, "tmux is not installed: the pseudo-terminal tests of the REPL need it (`apt-get install -y tmux`; .ci/run does it)");
 }
 
 fn quote(arg: &str) -> String {

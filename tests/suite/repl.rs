@@ -2,13 +2,13 @@
 //! completion, Ctrl-C of a running query, history across sessions, the pager,
 //! locks, and errors that never end the shell.
 
-mod shell;
+
 
 use std::path::Path;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use shell::{Terminal, demo_db, empty_db, hold_write_lock, tmux_available};
+use crate::shell::{Terminal, demo_db, empty_db, hold_write_lock, require_tmux};
 
 fn start(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Terminal {
     let history = db.with_extension("history");
@@ -25,9 +25,7 @@ fn start(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Terminal {
 
 #[test]
 fn multi_line_input_and_errors_keep_the_shell() {
-    if !tmux_available() {
-        return;
-    }
+    require_tmux();
     let (_tmp, db) = empty_db();
     let t = start(&db, &[], &[]);
     t.wait_for("(read-only; --write to change data)");
@@ -60,9 +58,7 @@ fn multi_line_input_and_errors_keep_the_shell() {
 
 #[test]
 fn tab_completes_names_from_the_live_catalog() {
-    if !tmux_available() {
-        return;
-    }
+    require_tmux();
     let (_tmp, db) = demo_db();
     let t = start(&db, &[], &[]);
     // A column of a table, after `table.`.
@@ -106,9 +102,7 @@ fn tab_completes_names_from_the_live_catalog() {
 
 #[test]
 fn ctrl_c_interrupts_a_running_query_and_keeps_the_shell() {
-    if !tmux_available() {
-        return;
-    }
+    require_tmux();
     let (_tmp, db) = empty_db();
     let t = start(&db, &[], &[]);
     // The statement after the interrupted one, on the same line, is not run.
@@ -125,9 +119,7 @@ fn ctrl_c_interrupts_a_running_query_and_keeps_the_shell() {
 
 #[test]
 fn history_persists_across_sessions() {
-    if !tmux_available() {
-        return;
-    }
+    require_tmux();
     let (tmp, db) = empty_db();
     let history = tmp.path().join("state").join("deskql-history");
     let env = [("DESKQL_HISTORY", history.to_str().unwrap())];
@@ -149,9 +141,7 @@ fn history_persists_across_sessions() {
 
 #[test]
 fn long_results_are_elided_or_paged_on_a_terminal() {
-    if !tmux_available() {
-        return;
-    }
+    require_tmux();
     let (_tmp, db) = empty_db();
     let t = start(&db, &[], &[("PAGER", "sed s/^/paged:/")]);
     // 40 rows by default on a terminal, with the footer.
@@ -169,9 +159,7 @@ fn long_results_are_elided_or_paged_on_a_terminal() {
 
 #[test]
 fn a_locked_database_is_said_and_the_shell_waits_for_it() {
-    if !tmux_available() {
-        return;
-    }
+    require_tmux();
     let (_tmp, db) = empty_db();
     let writer = hold_write_lock(&db);
     let t = start(&db, &[], &[]);
@@ -185,9 +173,7 @@ fn a_locked_database_is_said_and_the_shell_waits_for_it() {
 
 #[test]
 fn read_only_sessions_do_not_hold_the_file_between_statements() {
-    if !tmux_available() {
-        return;
-    }
+    require_tmux();
     let (_tmp, db) = empty_db();
     let t = start(&db, &[], &[]);
     t.command("SELECT 'first' AS q;");
@@ -203,9 +189,7 @@ fn read_only_sessions_do_not_hold_the_file_between_statements() {
 
 #[test]
 fn snapshot_pinning_shows_in_the_prompt() {
-    if !tmux_available() {
-        return;
-    }
+    require_tmux();
     let (_tmp, db) = demo_db();
     let t = start(&db, &[], &[]);
     t.command(".snapshot sample-1");

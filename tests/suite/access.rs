@@ -3,11 +3,11 @@
 //! without the reports permission; standard plans report on the last two
 //! years only, plus and pro plans on the account's lifetime.
 
-mod fixture;
+
 
 use std::path::{Path, PathBuf};
 
-use fixture::{deskql, golden};
+use crate::fixture::{deskql, golden};
 use serde_json::Value;
 use tempfile::TempDir;
 

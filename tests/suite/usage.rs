@@ -9,13 +9,13 @@
 //! Beta (New York) [10-01 04:00, 11-01 04:00), Gamma (Tokyo) [09-30 15:00,
 //! 10-31 15:00). Times below are UTC.
 
-mod fixture;
+
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use fixture::{deskql, query, stdout, usage};
+use crate::fixture::{deskql, query, stdout, usage};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -43,7 +43,7 @@ type Figure = (&'static str, Option<f64>, Option<f64>, Option<f64>);
 
 /// section/metric -> (value, benchmark, difference).
 fn cards(doc: &Value) -> BTreeMap<String, (Option<f64>, Option<f64>, Option<f64>)> {
-    fixture::cards_by(doc, ["value", "benchmark", "difference"])
+    crate::fixture::cards_by(doc, ["value", "benchmark", "difference"])
 }
 
 fn close(got: Option<f64>, expected: Option<f64>) -> bool {

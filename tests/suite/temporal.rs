@@ -3,9 +3,9 @@
 //! of every snapshot equals exactly what that snapshot held; dropping any one
 //! snapshot leaves every other snapshot's state unchanged.
 
-mod fixture;
 
-use fixture::{Snapshot, deskql, query};
+
+use crate::fixture::{Snapshot, deskql, query};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tempfile::TempDir;

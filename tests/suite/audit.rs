@@ -4,11 +4,11 @@
 //! not depend on the run or the database file, and `audit diff` explains a
 //! change between snapshots by the conversations behind it.
 
-mod fixture;
+
 
 use std::path::{Path, PathBuf};
 
-use fixture::{deskql, golden, query};
+use crate::fixture::{deskql, golden, query};
 use serde_json::Value;
 use tempfile::TempDir;
 

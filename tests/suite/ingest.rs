@@ -1,12 +1,12 @@
 //! Ingest end to end through the CLI: every class of bad input, atomicity,
 //! idempotency, full vs incremental, as-of queries, concurrent writers.
 
-mod fixture;
+
 
 use std::path::Path;
 use std::time::Duration;
 
-use fixture::{Snapshot, deskql, query};
+use crate::fixture::{Snapshot, deskql, query};
 use predicates::prelude::*;
 use tempfile::TempDir;
 
@@ -65,13 +65,13 @@ fn missing_mandatory_table_is_refused() {
 
 #[test]
 fn missing_column_names_file_column_and_expected_type() {
-    let conversations = fixture::CONVERSATIONS.replace("SELECT 1::BIGINT AS account_id, *", "SELECT 1::BIGINT AS account_id, * EXCLUDE (channel)");
+    let conversations = crate::fixture::CONVERSATIONS.replace("SELECT 1::BIGINT AS account_id, *", "SELECT 1::BIGINT AS account_id, * EXCLUDE (channel)");
     ingest_bad(Snapshot::minimal().with("conversations", &conversations), &["conversations.channel: missing column", "conversations.parquet", "expected channel (a string"]);
 }
 
 #[test]
 fn wrong_type_is_refused() {
-    let threads = fixture::THREADS.replace("SELECT 1::BIGINT AS account_id, *", "SELECT 1::BIGINT AS account_id, * REPLACE (created_at IS NULL AS created_at)");
+    let threads = crate::fixture::THREADS.replace("SELECT 1::BIGINT AS account_id, *", "SELECT 1::BIGINT AS account_id, * REPLACE (created_at IS NULL AS created_at)");
     ingest_bad(Snapshot::minimal().with("threads", &threads), &["threads.created_at: wrong type", "found Boolean", "expected a timestamp"]);
 }
 
@@ -89,19 +89,19 @@ fn null_in_key_column_is_refused() {
 
 #[test]
 fn unknown_enum_value_is_refused_with_the_accepted_values() {
-    let conversations = fixture::CONVERSATIONS.replace("'chat'", "'sms'");
+    let conversations = crate::fixture::CONVERSATIONS.replace("'chat'", "'sms'");
     ingest_bad(Snapshot::minimal().with("conversations", &conversations), &["conversations.channel", "unknown values [sms]", "conversation_id=5001", "expected one of 'email', 'chat', 'phone'"]);
 }
 
 #[test]
 fn duplicate_primary_key_is_refused() {
-    let threads = fixture::THREADS.replace("(4, 5001,", "(3, 5001,");
+    let threads = crate::fixture::THREADS.replace("(4, 5001,", "(3, 5001,");
     ingest_bad(Snapshot::minimal().with("threads", &threads), &["threads: 1 duplicated primary key(s) (account_id, thread_id)", "thread_id=3", "at rows 3, 4;"]);
 }
 
 #[test]
 fn unknown_time_zone_is_refused() {
-    let accounts = fixture::ACCOUNTS.replace("Europe/Paris", "Europe/Pariss");
+    let accounts = crate::fixture::ACCOUNTS.replace("Europe/Paris", "Europe/Pariss");
     ingest_bad(Snapshot::minimal().with("accounts", &accounts), &["accounts.timezone", "unknown time zone", "Europe/Pariss"]);
 }
 
@@ -134,7 +134,7 @@ fn query_snapshots_or_empty(db: &Path) -> Vec<String> {
 fn orphan_references_are_warnings_with_counts() {
     let tmp = TempDir::new().unwrap();
     let db = tmp.path().join("t.duckdb");
-    let threads = format!("{} UNION ALL SELECT 1, 9, 7777, 'note', 'user', 100, TIMESTAMP '2025-04-01', 'nochange', NULL", fixture::THREADS);
+    let threads = format!("{} UNION ALL SELECT 1, 9, 7777, 'note', 'user', 100, TIMESTAMP '2025-04-01', 'nochange', NULL", crate::fixture::THREADS);
     let dir = Snapshot::minimal().with("threads", &threads).write(&tmp.path().join("s"));
     ingest(&db, &dir, &[]).success().stderr(predicate::str::contains("warning: threads.account_id,conversation_id: 1 row(s) refer to a missing conversations row (e.g. account_id=1, conversation_id=7777)"));
 }
@@ -144,7 +144,7 @@ fn tz_aware_and_naive_timestamps_are_both_stored_as_utc() {
     let tmp = TempDir::new().unwrap();
     let db = tmp.path().join("t.duckdb");
     // 02:30+02:00 is 00:30 UTC.
-    let conversations = fixture::CONVERSATIONS.replace("TIMESTAMP '2025-03-30 00:30:00'", "TIMESTAMPTZ '2025-03-30 02:30:00+02:00'");
+    let conversations = crate::fixture::CONVERSATIONS.replace("TIMESTAMP '2025-03-30 00:30:00'", "TIMESTAMPTZ '2025-03-30 02:30:00+02:00'");
     let dir = Snapshot::minimal().with("conversations", &conversations).write(&tmp.path().join("s"));
     ingest(&db, &dir, &[]).success();
     assert_eq!(query(&db, "SELECT CAST(created_at AS VARCHAR) FROM conversations WHERE conversation_id = 5000"), vec!["2025-03-30 00:30:00"]);
@@ -168,7 +168,7 @@ fn same_snapshot_id_with_other_content_needs_replace() {
     let tmp = TempDir::new().unwrap();
     let db = tmp.path().join("t.duckdb");
     let first = Snapshot::minimal().write(&tmp.path().join("a"));
-    let second = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
+    let second = Snapshot::minimal().with("customers", &crate::fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
     ingest(&db, &first, &["--snapshot", "day1"]).success();
     ingest(&db, &second, &["--snapshot", "day1"]).code(CONFLICT).stderr(predicate::str::contains("exists with different content; pass --replace"));
     assert_eq!(query(&db, "SELECT name FROM customers WHERE customer_id = 1001"), vec!["Dan"]);
@@ -181,7 +181,7 @@ fn same_snapshot_id_with_other_content_needs_replace() {
 #[test]
 fn full_mode_closes_absent_rows_and_incremental_keeps_them() {
     let tmp = TempDir::new().unwrap();
-    let only_first = fixture::CONVERSATIONS.replace("SELECT 1::BIGINT AS account_id, *", "SELECT 1::BIGINT AS account_id, *") + " WHERE conversation_id = 5000";
+    let only_first = crate::fixture::CONVERSATIONS.replace("SELECT 1::BIGINT AS account_id, *", "SELECT 1::BIGINT AS account_id, *") + " WHERE conversation_id = 5000";
     let first = Snapshot::minimal().write(&tmp.path().join("a"));
     let second = Snapshot::minimal().with("conversations", &only_first).write(&tmp.path().join("b"));
     for (mode, expected) in [("full", "5000"), ("incremental", "5000,5001")] {
@@ -198,7 +198,7 @@ fn as_of_queries_see_each_snapshot_and_unchanged_rows_are_stored_once() {
     let tmp = TempDir::new().unwrap();
     let db = tmp.path().join("t.duckdb");
     let first = Snapshot::minimal().write(&tmp.path().join("a"));
-    let closed = fixture::CONVERSATIONS.replace("'active', 'published', TIMESTAMP '2025-03-31 09:00:00', 'customer', 1001, NULL, NULL, NULL", "'closed', 'published', TIMESTAMP '2025-03-31 09:00:00', 'customer', 1001, 100, TIMESTAMP '2025-04-02 10:00:00', 100");
+    let closed = crate::fixture::CONVERSATIONS.replace("'active', 'published', TIMESTAMP '2025-03-31 09:00:00', 'customer', 1001, NULL, NULL, NULL", "'closed', 'published', TIMESTAMP '2025-03-31 09:00:00', 'customer', 1001, 100, TIMESTAMP '2025-04-02 10:00:00', 100");
     let second = Snapshot::minimal().with("conversations", &closed).write(&tmp.path().join("b"));
     ingest(&db, &first, &["--snapshot", "s1"]).success();
     deskql(&db).args(["ingest", "--json", "--snapshot", "s2"]).arg(&second).assert().success().stdout(predicate::str::contains("\"updated\": 1"));
@@ -224,7 +224,7 @@ fn dropping_a_snapshot_keeps_the_others_states() {
     let db = tmp.path().join("t.duckdb");
     let names = ["'Dan'", "'Daniel'", "'Danny'"];
     for (i, name) in names.iter().enumerate() {
-        let dir = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", name)).write(&tmp.path().join(format!("s{i}")));
+        let dir = Snapshot::minimal().with("customers", &crate::fixture::CUSTOMERS.replace("'Dan'", name)).write(&tmp.path().join(format!("s{i}")));
         ingest(&db, &dir, &["--snapshot", &format!("s{i}")]).success();
     }
     deskql(&db).args(["snapshots", "drop", "s1"]).assert().success();
@@ -260,7 +260,7 @@ fn a_kill_during_ingest_leaves_the_database_as_before() {
     let db = tmp.path().join("t.duckdb");
     ingest(&db, &Snapshot::minimal().write(&tmp.path().join("a")), &["--snapshot", "s1"]).success();
     let before = fingerprint(&db);
-    let second = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
+    let second = Snapshot::minimal().with("customers", &crate::fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
     let (mut child, _stderr) = ingest_paused_before_commit(&db, &second, 60_000);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
@@ -276,10 +276,10 @@ fn an_input_file_changed_during_the_ingest_is_refused_and_nothing_is_written() {
     let db = tmp.path().join("t.duckdb");
     ingest(&db, &Snapshot::minimal().write(&tmp.path().join("a")), &["--snapshot", "s1"]).success();
     let before = fingerprint(&db);
-    let second = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
+    let second = Snapshot::minimal().with("customers", &crate::fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
     let (mut child, mut stderr) = ingest_paused_before_commit(&db, &second, 1500);
     // The export is rewritten while the ingest has read it but not committed.
-    Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Dana'")).write(&tmp.path().join("b"));
+    Snapshot::minimal().with("customers", &crate::fixture::CUSTOMERS.replace("'Dan'", "'Dana'")).write(&tmp.path().join("b"));
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert!(!child.wait().unwrap().success());
@@ -292,7 +292,7 @@ fn a_second_writer_waits_then_fails_clearly_or_succeeds_once_the_lock_is_free() 
     let tmp = TempDir::new().unwrap();
     let db = tmp.path().join("t.duckdb");
     ingest(&db, &Snapshot::minimal().write(&tmp.path().join("a")), &[]).success();
-    let second = Snapshot::minimal().with("customers", &fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
+    let second = Snapshot::minimal().with("customers", &crate::fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
     let holder = duckdb::Connection::open(&db).unwrap();
     ingest(&db, &second, &["--wait", "1"]).code(LOCKED).stderr(predicate::str::contains("is locked by another process").and(predicate::str::contains("--wait")));
     let release = std::thread::spawn(move || {
@@ -310,8 +310,8 @@ fn optional_tables_may_be_absent_and_part_folders_are_read() {
     let db = tmp.path().join("t.duckdb");
     let dir = Snapshot::minimal().without("threads").write(&tmp.path().join("s"));
     let parts = Snapshot { tables: vec![
-        ("part-0".into(), format!("SELECT * FROM ({}) WHERE thread_id <= 2", fixture::THREADS)),
-        ("part-1".into(), format!("SELECT * FROM ({}) WHERE thread_id > 2", fixture::THREADS)),
+        ("part-0".into(), format!("SELECT * FROM ({}) WHERE thread_id <= 2", crate::fixture::THREADS)),
+        ("part-1".into(), format!("SELECT * FROM ({}) WHERE thread_id > 2", crate::fixture::THREADS)),
     ] };
     parts.write(&dir.join("threads"));
     ingest(&db, &dir, &[]).success();

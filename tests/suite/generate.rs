@@ -3,13 +3,13 @@
 //! ingest validation, a later revision changes only a small share of rows, and
 //! the rows are internally consistent (as checked on the ingested database).
 
-mod fixture;
+
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use fixture::{deskql, query};
+use crate::fixture::{deskql, query};
 use predicates::prelude::*;
 use tempfile::TempDir;
 

@@ -1,15 +1,16 @@
-//! `deskql views ...` and `deskql metrics`: installing the library and
-//! reading its catalogue.
+//! `deskql views ...` and `deskql metrics`: installing the metric library
+//! and reading its catalogue (the library itself is `crate::library`).
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::install::{self, Target};
-use super::{Library, SCHEMA, Version};
-use crate::cli::{WaitArgs, exit};
+use crate::library::install::{self, Target};
+use crate::library::{self, Library, SCHEMA, Version, installed_library};
+use crate::exit::{self, WaitArgs};
 use crate::storage::{self, Access};
 
 #[derive(Args, Debug)]
@@ -56,9 +57,9 @@ pub enum ViewsAction {
 
 #[derive(Args, Debug)]
 pub struct MetricsArgs {
-    /// Only this report's metrics.
-    #[arg(long, value_enum)]
-    pub report: Option<CatalogueReport>,
+    /// Only this report's metrics (the team report shows the user report's).
+    #[arg(long, value_parser = catalogue_reports())]
+    pub report: Option<String>,
     /// Library version (default: the newest embedded one).
     #[arg(long)]
     pub version: Option<String>,
@@ -70,67 +71,50 @@ pub struct MetricsArgs {
     pub markdown: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum CatalogueReport {
-    Company,
-    User,
-    Happiness,
-    Usage,
-}
-
-impl CatalogueReport {
-    fn name(self) -> &'static str {
-        match self {
-            CatalogueReport::Company => "company",
-            CatalogueReport::User => "user",
-            CatalogueReport::Happiness => "happiness",
-            CatalogueReport::Usage => "usage",
-        }
-    }
+/// The catalogue's reports, from the report specs (each once).
+fn catalogue_reports() -> clap::builder::PossibleValuesParser {
+    let mut names: Vec<&'static str> = crate::report::spec::SPECS.iter().map(|s| s.catalogue).collect();
+    names.dedup();
+    clap::builder::PossibleValuesParser::new(names)
 }
 
 pub fn run_views(db: &Path, args: &ViewsArgs) -> Result<u8> {
+    let out = &mut std::io::stdout().lock();
     match &args.action {
         ViewsAction::Install { version, allow_downgrade, side_by_side, wait } => {
             let library = chosen(version.as_deref())?;
-            let conn = storage::open(db, wait.access())?;
+            let conn = storage::open(db, Access::read_write(wait))?;
             let target = if *side_by_side { Target::SideBySide } else { Target::Current { allow_downgrade: *allow_downgrade } };
-            println!("{}", install::install(&conn, library, target)?.message());
+            writeln!(out, "{}", install::install(&conn, library, target)?.message())?;
         }
         ViewsAction::List { json } => {
             let conn = storage::open(db, Access::ReadOnly)?;
             let library = installed_library(&conn)?;
-            print_objects(library, *json)?;
+            print_objects(out, library, *json)?;
         }
         ViewsAction::Show { name, version } => {
             let library = match version {
-                Some(v) => super::find(Version::parse(v)?)?,
+                Some(v) => library::find(Version::parse(v)?)?,
                 None if db.exists() => installed_library(&storage::open(db, Access::ReadOnly)?)?,
-                None => super::latest(),
+                None => library::latest(),
             };
             let object = library.docs.object(name).with_context(|| format!("library {} has no object named {name:?}; see `deskql views list`", library.version))?;
-            println!("-- {SCHEMA}.{} ({}, library {}, {}:{})\n-- sha256 {}\n", object.name, object.kind, library.version, object.file, object.line, object.sha256);
-            println!("{}\n\n{};", object.doc, object.sql);
+            writeln!(out, "-- {SCHEMA}.{} ({}, library {}, {}:{})\n-- sha256 {}\n", object.name, object.kind, library.version, object.file, object.line, object.sha256)?;
+            writeln!(out, "{}\n\n{};", object.doc, object.sql)?;
         }
-        ViewsAction::Status { json } => print_status(db, *json)?,
+        ViewsAction::Status { json } => print_status(out, db, *json)?,
     }
     Ok(exit::OK)
 }
 
 fn chosen(version: Option<&str>) -> Result<&'static Library> {
     match version {
-        Some(v) => super::find(Version::parse(v)?),
-        None => Ok(super::latest()),
+        Some(v) => library::find(Version::parse(v)?),
+        None => Ok(library::latest()),
     }
 }
 
-/// The embedded library matching the version installed in `metrics`.
-pub fn installed_library(conn: &duckdb::Connection) -> Result<&'static Library> {
-    let installed = install::installed_in(conn, SCHEMA)?.context("no metric library is installed: run `deskql views install`")?;
-    super::find(Version::parse(&installed.version)?)
-}
-
-fn print_objects(library: &Library, json: bool) -> Result<()> {
+fn print_objects(out: &mut dyn Write, library: &Library, json: bool) -> Result<()> {
     if json {
         #[derive(Serialize)]
         struct Row<'a> {
@@ -145,27 +129,27 @@ fn print_objects(library: &Library, json: bool) -> Result<()> {
             .iter()
             .map(|o| Row { name: format!("{SCHEMA}.{}", o.name), kind: &o.kind, doc: &o.doc, sha256: &o.sha256 })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "version": library.version.to_string(), "objects": rows }))?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "version": library.version.to_string(), "objects": rows }))?)?;
         return Ok(());
     }
-    println!("metric library {} ({} objects)\n", library.version, library.docs.objects.len());
+    writeln!(out, "metric library {} ({} objects)\n", library.version, library.docs.objects.len())?;
     let mut table = text_table(&["object", "kind", "what it is"]);
     for o in &library.docs.objects {
         table.add_row(vec![format!("{SCHEMA}.{}", o.name), o.kind.clone(), o.doc.clone()]);
     }
-    println!("{table}");
+    writeln!(out, "{table}")?;
     Ok(())
 }
 
-fn print_status(db: &Path, json: bool) -> Result<()> {
+fn print_status(out: &mut dyn Write, db: &Path, json: bool) -> Result<()> {
     let installed = if db.exists() { install::installed(&storage::open(db, Access::ReadOnly)?)? } else { Vec::new() };
-    let released: Vec<Version> = super::released()?.into_iter().map(|(v, _)| v).collect();
-    let embedded: Vec<serde_json::Value> = super::all()
+    let released: Vec<Version> = library::released()?.into_iter().map(|(v, _)| v).collect();
+    let embedded: Vec<serde_json::Value> = library::all()
         .iter()
         .map(|l| serde_json::json!({ "version": l.version.to_string(), "sql_sha256": l.sha256, "released": released.contains(&l.version) }))
         .collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "installed": installed, "embedded": embedded }))?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "installed": installed, "embedded": embedded }))?)?;
         return Ok(());
     }
     let mut table = text_table(&["schema", "version", "sql sha256", "installed at"]);
@@ -173,47 +157,48 @@ fn print_status(db: &Path, json: bool) -> Result<()> {
         table.add_row(vec![i.schema.clone(), i.version.clone(), i.sql_sha256.get(..16).unwrap_or(&i.sql_sha256).to_string(), i.installed_at.clone()]);
     }
     if installed.is_empty() {
-        println!("no library installed in {}", db.display());
+        writeln!(out, "no library installed in {}", db.display())?;
     } else {
-        println!("{table}");
+        writeln!(out, "{table}")?;
     }
-    let versions: Vec<String> = super::all()
+    let versions: Vec<String> = library::all()
         .iter()
         .map(|l| if released.contains(&l.version) { l.version.to_string() } else { format!("{} (unreleased)", l.version) })
         .collect();
-    println!("this deskql embeds library versions {}", versions.join(", "));
+    writeln!(out, "this deskql embeds library versions {}", versions.join(", "))?;
     Ok(())
 }
 
 /// `deskql metrics`: every metric of the library with its definition, from
 /// the doc comments.
 pub fn run_metrics(args: &MetricsArgs) -> Result<u8> {
+    let out = &mut std::io::stdout().lock();
     let library = chosen(args.version.as_deref())?;
-    let rows: Vec<&super::docs::CatalogueRow> = library
+    let rows: Vec<&library::docs::CatalogueRow> = library
         .docs
         .catalogue
         .iter()
-        .filter(|r| args.report.is_none_or(|report| r.report == report.name()))
+        .filter(|r| args.report.as_ref().is_none_or(|report| r.report == *report))
         .collect();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "version": library.version.to_string(), "metrics": rows }))?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "version": library.version.to_string(), "metrics": rows }))?)?;
         return Ok(exit::OK);
     }
     if args.markdown {
-        print!("{}", catalogue_markdown(library, &rows));
+        write!(out, "{}", catalogue_markdown(library, &rows))?;
         return Ok(exit::OK);
     }
-    println!("metric library {}\n", library.version);
+    writeln!(out, "metric library {}\n", library.version)?;
     let mut table = text_table(&["report", "section", "metric", "label", "unit", "definition"]);
     for r in rows {
         table.add_row(vec![r.report.clone(), r.section.clone(), r.metric.clone(), r.label.clone(), r.unit.clone(), r.definition.clone()]);
     }
-    println!("{table}");
+    writeln!(out, "{table}")?;
     Ok(exit::OK)
 }
 
 /// One Markdown table per report: section, metric, label, unit, definition.
-pub fn catalogue_markdown(library: &Library, rows: &[&super::docs::CatalogueRow]) -> String {
+pub fn catalogue_markdown(library: &Library, rows: &[&library::docs::CatalogueRow]) -> String {
     let mut out = format!("Metric library {}; `deskql metrics` prints the same.\n", library.version);
     let mut report = "";
     for r in rows {

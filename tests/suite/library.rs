@@ -3,12 +3,12 @@
 //! catalogue comes from the doc comments, and the installed views run in the
 //! official DuckDB Python client (no deskql-only functions).
 
-mod fixture;
+
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use fixture::{deskql, golden, query, stdout};
+use crate::fixture::{deskql, golden, query, stdout};
 use tempfile::TempDir;
 
 fn golden_db(tmp: &TempDir) -> PathBuf {
@@ -124,7 +124,7 @@ fn a_faster_library_version_gives_the_same_figures_as_the_one_before() {
     // out identical (October for all, and the November to date of one).
     let tmp = TempDir::new().unwrap();
     let db = tmp.path().join("sample.duckdb");
-    deskql(&db).args(["demo", "--data", concat!(env!("CARGO_MANIFEST_DIR"), "/data")]).assert().success();
+    deskql(&db).args(["demo"]).assert().success();
     for account in ["1", "2", "3", "4"] {
         let user = query(&db, &format!("SELECT min(user_id) FROM users WHERE account_id = {account}")).remove(0);
         let team = query(&db, &format!("SELECT min(team_id) FROM teams WHERE account_id = {account}")).remove(0);

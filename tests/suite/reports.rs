@@ -3,11 +3,11 @@
 //! generated sample): series add up to cards, users add up to the company,
 //! a viewer's report equals the report filtered to the inboxes they see.
 
-mod fixture;
+
 
 use std::path::{Path, PathBuf};
 
-use fixture::{deskql, golden, query, stdout};
+use crate::fixture::{deskql, golden, query, stdout};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -20,7 +20,7 @@ fn golden_db(tmp: &TempDir) -> PathBuf {
 
 fn sample_db(tmp: &TempDir) -> PathBuf {
     let db = tmp.path().join("sample.duckdb");
-    deskql(&db).args(["demo", "--data", concat!(env!("CARGO_MANIFEST_DIR"), "/data")]).assert().success();
+    deskql(&db).args(["demo"]).assert().success();
     db
 }
 
@@ -100,7 +100,7 @@ fn the_repl_runs_reports_with_the_cli_arguments() {
 fn the_demo_prints_a_company_report() {
     let tmp = TempDir::new().unwrap();
     let db = tmp.path().join("demo.duckdb");
-    let out = stdout(&db, &["demo", "--data", concat!(env!("CARGO_MANIFEST_DIR"), "/data")]);
+    let out = stdout(&db, &["demo"]);
     assert!(out.contains("$ deskql report company --account 1 --month 2026-10 --compare"));
     assert!(out.contains("Company report: Acme Outdoor (account 1, pro plan)") && out.contains("Customers helped"), "{out}");
 }

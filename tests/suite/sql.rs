@@ -2,12 +2,12 @@
 //! output format, statement splitting, dot commands, read-only mode, locks,
 //! and stopping at the first error.
 
-mod shell;
+
 
 use std::path::Path;
 
 use predicates::prelude::*;
-use shell::{deskql, demo_db, empty_db, hold_write_lock};
+use crate::shell::{deskql, demo_db, empty_db, hold_write_lock};
 
 const SMALL: &str = "SELECT 1 AS a, 'x' AS b, NULL AS c";
 

@@ -4,12 +4,12 @@
 //! comments -> `metrics.catalogue`) has its figure here, and each figure
 //! here is a documented metric: the two are checked against each other.
 
-mod fixture;
+
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use fixture::{deskql, golden, query};
+use crate::fixture::{deskql, golden, query};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -29,12 +29,12 @@ fn golden_db(tmp: &TempDir, earlier: bool) -> PathBuf {
 }
 
 fn report_json(db: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&fixture::stdout(db, &[&["report"], args, &["--format", "json"]].concat())).unwrap()
+    serde_json::from_str(&crate::fixture::stdout(db, &[&["report"], args, &["--format", "json"]].concat())).unwrap()
 }
 
 /// section/metric -> value (and previous, change) of a report's cards.
 fn cards(doc: &Value) -> BTreeMap<String, (Option<f64>, Option<f64>, Option<f64>)> {
-    fixture::cards_by(doc, ["value", "previous", "change"])
+    crate::fixture::cards_by(doc, ["value", "previous", "change"])
 }
 
 fn assert_figures(doc: &Value, expected: &[(&str, Option<f64>)]) {

@@ -1,0 +1,21 @@
+//! deskql's integration tests, compiled as one binary (each test binary
+//! links the bundled DuckDB, so one instead of a dozen saves minutes of
+//! linking). One module per area; `fixture` and `shell` hold the helpers.
+
+mod fixture;
+mod shell;
+
+mod access;
+mod audit;
+mod bench;
+mod generate;
+mod ingest;
+mod layers;
+mod library;
+mod metrics;
+mod repl;
+mod reports;
+mod robustness;
+mod sql;
+mod temporal;
+mod usage;
