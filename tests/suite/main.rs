@@ -18,4 +18,5 @@ mod reports;
 mod robustness;
 mod sql;
 mod temporal;
+mod trust;
 mod usage;
