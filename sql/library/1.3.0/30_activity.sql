@@ -13,6 +13,12 @@
 -- 1.2.0: the same definitions as 1.0.0, computed over the conversations
 -- active in the period only (`metrics.active_conversations` of the window
 -- `metrics.window_start(date_from)` .. `metrics.window_end(date_to)`).
+--
+-- 1.3.0: per-day rates divide by the known days of a period that ends after
+-- the snapshot's as-of time (`metrics.rate_days`); the busiest day and hour
+-- are the highest average per occurrence of the weekday or hour
+-- (`metrics.period_days`, `metrics.hour_occurrences`), as Help Scout's
+-- "highest number of new conversations on average".
 
 --- The conversation facts (`metrics.fact_conversations`) of the conversations
 --- in scope (`metrics.scoped_conversations`, same arguments), only those
@@ -54,7 +60,8 @@ CREATE OR REPLACE MACRO metrics.activity(account, date_from, date_to, zone := NU
                                           with_tags := NULL, viewer := NULL, snap := NULL, actors := NULL,
                                           check_window := true) AS TABLE
 WITH p AS (
-    SELECT * FROM metrics.period(account, date_from, date_to, zone := zone, snap := snap, check_window := check_window)
+    SELECT *, metrics.rate_days(local_from, local_to, zone_name, taken_at) AS rate_days
+    FROM metrics.period(account, date_from, date_to, zone := zone, snap := snap, check_window := check_window)
 ),
 -- materialized: computed once, read by several metrics
 conversations AS MATERIALIZED (
@@ -93,8 +100,11 @@ reply_metrics AS (
            count(*) AS replies_sent,
            --- @metric replies_per_day (per_day) "Replies per day"
            --- @shown company: all; user: all
-           --- Replies sent divided by the days in the period.
-           count(*) / any_value(p.days) AS replies_per_day,
+           --- Replies sent divided by the days in the period; when the
+           --- period ends after the snapshot's as-of time, by the days up to
+           --- the as-of time (local wall-clock days, with the fraction of the
+           --- last one: `metrics.rate_days`), as the rest has no data yet.
+           count(*) / any_value(p.rate_days) AS replies_per_day,
            --- @metric active_users (count) "Active users"
            --- @shown company: all
            --- Distinct users who sent at least one reply in the period.
@@ -190,8 +200,9 @@ new_conversation_metrics AS (
            --- @metric conversations_per_day (per_day) "Conversations per day"
            --- @shown company: all
            --- Conversations created in the period divided by the days in the
-           --- period.
-           count(*) / any_value(p.days) AS conversations_per_day
+           --- period (up to the snapshot's as-of time when the period ends
+           --- after it, as for replies per day).
+           count(*) / any_value(p.rate_days) AS conversations_per_day
     FROM new_conversations, p
     GROUP BY GROUPING SETS ((), (channel))
 ),
@@ -208,19 +219,23 @@ handled_metrics AS (
            --- @shown user: all
            --- New or updated conversations per day: distinct conversations
            --- the report's users replied to or started in the period, divided
-           --- by the days in the period.
-           count(DISTINCT conversation_id) / any_value(p.days) AS handled_per_day
+           --- by the days in the period (up to the snapshot's as-of time when
+           --- the period ends after it, as for replies per day).
+           count(DISTINCT conversation_id) / any_value(p.rate_days) AS handled_per_day
     FROM handled, p
 ),
 history_metrics AS (
     SELECT 'all' AS section,
            --- @metric total_conversations (count) "Total conversations"
            --- @shown user: all
-           --- Conversations touched by anyone (any thread: customer, user,
-           --- bot or workflow) in the period that the report's users have
-           --- touched at any time (replied to or modified: any thread by
-           --- them, or started by them), even long before the period: the
-           --- rows of the conversation history (`metrics.user_conversations`).
+           --- Conversations with activity in the period by any user or
+           --- workflow (a thread by a user or a workflow, or created by a
+           --- user, in the period) that the report's users have touched at
+           --- any time up to the period's end (replied to or modified: any
+           --- thread by them, or started by them), even long before the
+           --- period. Activity in the period by the customer or a bot alone
+           --- does not count. The rows of the conversation history
+           --- (`metrics.user_conversations`).
            count(*) AS total_conversations
     FROM metrics.user_conversations(account, actors, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
                                     with_tags := with_tags, viewer := viewer, snap := snap, check_window := check_window)
@@ -234,22 +249,42 @@ weekday_counts AS (
     SELECT isodow(metrics.to_local(r.created_at, p.zone_name)), hour(metrics.to_local(r.created_at, p.zone_name))
     FROM replies AS r, p WHERE actors IS NOT NULL
 ),
+weekday_averages AS (
+    -- events per occurrence of the weekday in the known part of the period
+    SELECT c.weekday, count(*) / any_value(o.occurrences) AS average
+    FROM weekday_counts AS c
+    JOIN (SELECT d.weekday, count(*) AS occurrences
+          FROM p, metrics.period_days(p.local_from, p.local_to, p.zone_name, p.taken_at) AS d
+          GROUP BY d.weekday) AS o USING (weekday)
+    GROUP BY c.weekday
+),
+hour_averages AS (
+    -- events per occurrence of the local hour (31 in a 31-day month, 32 for the hour repeated by a DST change)
+    SELECT c.hour_of_day, count(*) / any_value(o.occurrences) AS average
+    FROM weekday_counts AS c
+    JOIN (SELECT h.* FROM p, metrics.hour_occurrences(p.utc_from, p.utc_to, p.zone_name, p.taken_at) AS h) AS o USING (hour_of_day)
+    GROUP BY c.hour_of_day
+),
 busiest_metrics AS (
     SELECT 'all' AS section,
            --- @metric busiest_day (weekday) "Busiest day"
            --- @shown company: all; user: all
            --- The day of the week (1 = Monday ... 7 = Sunday, local time of
-           --- the report's zone) with the most new conversations in the
-           --- period; in user and team reports, with the most replies sent
-           --- by the report's users. Ties go to the earlier day; NULL without
-           --- any.
-           (SELECT arg_max(weekday, n * 8 - weekday) FROM (SELECT weekday, count(*) AS n FROM weekday_counts GROUP BY weekday)) AS busiest_day,
+           --- the report's zone) with the highest average number of new
+           --- conversations per occurrence of that weekday in the period (a
+           --- 31-day month has five of three weekdays; days after the
+           --- snapshot's as-of time do not count); in user and team reports,
+           --- of replies sent by the report's users. Ties go to the earlier
+           --- day; NULL without any.
+           (SELECT weekday FROM weekday_averages ORDER BY average DESC, weekday LIMIT 1) AS busiest_day,
            --- @metric busiest_hour (hour) "Busiest hour"
            --- @shown company: all; user: all
-           --- The hour of the day (0-23, local time) with the most new
-           --- conversations (user and team reports: replies sent). Ties go to
-           --- the earlier hour; NULL without any.
-           (SELECT arg_max(hour_of_day, n * 24 - hour_of_day) FROM (SELECT hour_of_day, count(*) AS n FROM weekday_counts GROUP BY hour_of_day)) AS busiest_hour
+           --- The hour of the day (0-23, local time) with the highest average
+           --- number of new conversations (user and team reports: replies
+           --- sent) per occurrence of that hour in the period: once a day,
+           --- twice on the day the clocks go back, not at all on the day they
+           --- skip it. Ties go to the earlier hour; NULL without any.
+           (SELECT hour_of_day FROM hour_averages ORDER BY average DESC, hour_of_day LIMIT 1) AS busiest_hour
 ),
 chats AS (
     SELECT * FROM new_conversations

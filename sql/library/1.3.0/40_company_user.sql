@@ -10,6 +10,10 @@
 --
 -- 1.2.0: the same definitions as 1.0.0; the series and the conversation
 -- history read only the conversations active in the period.
+--
+-- 1.3.0: the conversation history (and Total conversations) as the seed
+-- words it: activity in the period by a user or a workflow, on a
+-- conversation the report's users touched up to the period's end.
 
 --- The metric cards of the Company report: one row per metric shown
 --- (`metrics.catalogue` rows of report 'company'), with section, metric,
@@ -135,14 +139,16 @@ CREATE OR REPLACE MACRO metrics.team_user_ids(account, team, snap := NULL) AS (
 );
 
 --- The Conversation History of a User (or Team) report: every conversation
---- touched by anyone (any thread: customer, user, bot or workflow) in the
---- period that one of `users` has touched at any time (any thread by them,
---- or started by them), one row each, most recently active first: number,
+--- with activity in the period by any user or workflow (a thread by a user
+--- or a workflow, or created by a user, in the period; activity by the
+--- customer or a bot alone does not count) that one of `users` has touched
+--- at any time up to the period's end (any thread by them, or started by
+--- them), one row each, most recently active first: number,
 --- subject, customer, channel, current status, `replies_by_users` (their
 --- replies in the period), `first_response_time` (the conversation's),
 --- `response_time` (average of their replies in the period that answer a
 --- wait), `resolution_time` (if resolved), `last_activity_at` (local time of
---- the last thread in the period).
+--- the last thread in the period, by anyone).
 CREATE OR REPLACE MACRO metrics.user_conversations(account, users, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
                                                     with_tags := NULL, viewer := NULL, snap := NULL, check_window := true) AS TABLE
 WITH p AS (
@@ -159,20 +165,24 @@ threads AS MATERIALIZED (
     SEMI JOIN conversations USING (account_id, conversation_id)
 ),
 touched_in_period AS (
-    SELECT t.conversation_id, max(t.created_at) AS last_activity_at
+    -- the last activity by anyone, and whether a user or a workflow was active
+    SELECT t.conversation_id, max(t.created_at) AS last_activity_at, bool_or(t.actor_type IN ('user', 'workflow')) AS by_user_or_workflow
     FROM threads AS t, p
     WHERE t.created_at >= p.utc_from AND t.created_at < p.utc_to
     GROUP BY t.conversation_id
     UNION ALL
-    -- a conversation created in the period without any thread (exports may lack the first one)
-    SELECT c.conversation_id, c.created_at
+    -- a conversation created in the period without any thread (exports may lack the first one): a user's counts
+    SELECT c.conversation_id, c.created_at, c.created_by_type = 'user'
     FROM conversations AS c, p
     WHERE c.created_at >= p.utc_from AND c.created_at < p.utc_to
 ),
 touched_by_users AS (
-    SELECT conversation_id FROM threads WHERE actor_type = 'user' AND list_contains(users, actor_id)
+    -- up to the period's end: a touch after it does not put the conversation in this period's history
+    SELECT t.conversation_id FROM threads AS t, p
+    WHERE t.actor_type = 'user' AND list_contains(users, t.actor_id) AND t.created_at < p.utc_to
     UNION
-    SELECT conversation_id FROM conversations WHERE created_by_type = 'user' AND list_contains(users, created_by_id)
+    SELECT c.conversation_id FROM conversations AS c, p
+    WHERE c.created_by_type = 'user' AND list_contains(users, c.created_by_id) AND c.created_at < p.utc_to
 ),
 user_replies AS (
     -- their replies (`fact_replies`), from the threads already read
@@ -186,6 +196,7 @@ history AS (
     FROM touched_in_period
     WHERE conversation_id IN (SELECT conversation_id FROM touched_by_users)
     GROUP BY conversation_id
+    HAVING bool_or(by_user_or_workflow)
 )
 SELECT c.number,
        c.conversation_id,
