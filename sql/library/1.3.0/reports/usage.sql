@@ -10,7 +10,7 @@ FROM metrics.usage_default_month($account, zone := $zone, snap := $snap);
 -- name: cards
 SELECT section, metric, label, unit, value,
        CAST(NULL AS DOUBLE) AS previous, CAST(NULL AS DOUBLE) AS change, CAST(NULL AS VARCHAR) AS change_unit,
-       benchmark, difference
+       benchmark, difference, benchmark_accounts
 FROM metrics.usage($account, CAST($date_from AS DATE), zone := $zone, snap := $snap, deflection_window := $deflection_window)
 ORDER BY ordinal;
 
