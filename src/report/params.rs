@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::query::{self, Parameters};
 use super::spec::{PeriodRule, SubjectRule};
-use super::{ReportArgs, ReportKind};
+use super::{RatingFilter, ReportArgs, ReportKind, SeriesBy};
 use crate::catalog;
 use crate::sqltext::{LIST_SEPARATOR, bound_list};
 use crate::values::{duration_text, month_bounds, read_date, read_duration};
@@ -59,6 +59,10 @@ pub struct Resolved {
     pub notes: Vec<String>,
     /// Usage report: the deflection window, in seconds.
     pub deflection_window: i64,
+    /// `--by`, `--top`, `--rating`: what the tables show.
+    pub by: SeriesBy,
+    pub top: u32,
+    pub rating: Option<RatingFilter>,
     /// The library version installed in `schema`: its definitions and its
     /// report queries.
     pub library: &'static crate::library::Library,
@@ -78,7 +82,10 @@ impl Resolved {
             .set("with_tags", list_text(self.tags.clone()))
             .set("viewer", self.viewer.as_ref().map_or(Value::Null, |v| Value::BigInt(v.id)))
             .set("users", list_text(self.subject.as_ref().map(|s| s.users.iter().map(|u| u.id.to_string()).collect())))
-            .set("deflection_window", Value::BigInt(self.deflection_window));
+            .set("deflection_window", Value::BigInt(self.deflection_window))
+            .set("by", Value::Text(self.by.name().to_string()))
+            .set("top", Value::BigInt(i64::from(self.top)))
+            .set("rating", optional_text(self.rating.map(RatingFilter::name)));
         p
     }
 }
@@ -136,6 +143,9 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         schema: schema.to_string(),
         notes: Vec::new(),
         deflection_window,
+        by: args.by,
+        top: args.top,
+        rating: args.rating,
         library,
     };
     apply_history_window(conn, &mut resolved, args.clamp)?;

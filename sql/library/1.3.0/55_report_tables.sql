@@ -285,18 +285,18 @@ ORDER BY pc.conversations DESC, pc.messages DESC, customer, pc.customer_id;
 
 --- The ratings list of a report, newest first: the ratings of
 --- `metrics.period_ratings` (for `users`, of their replies), only those of
---- `rating` ('great', 'okay' or 'not_good') when given, with the local
+--- `with_rating` ('great', 'okay' or 'not_good') when given, with the local
 --- time, the rating, the conversation's number and subject, the customer's
 --- and the user's names and the comment.
 CREATE OR REPLACE MACRO metrics.ratings_list(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
-                                              with_tags := NULL, viewer := NULL, snap := NULL, users := NULL, rating := NULL) AS TABLE
+                                              with_tags := NULL, viewer := NULL, snap := NULL, users := NULL, with_rating := NULL) AS TABLE
 SELECT r.local_created_at AS rated_at, r.rating, r.conversation_number, c.subject, r.customer, r.user_name, r.comments
 FROM metrics.period_ratings(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
                             with_tags := with_tags, viewer := viewer, snap := snap, actors := users) AS r
 LEFT JOIN main.conversations_at(metrics.snapshot_seq(snap)) AS c ON c.account_id = account AND c.conversation_id = r.conversation_id
-WHERE metrics.assert(rating IS NULL OR rating IN ('great', 'okay', 'not_good'),
-                     'rating must be great, okay or not_good, not ' || coalesce(CAST(rating AS VARCHAR), 'NULL'))
-  AND (rating IS NULL OR r.rating = rating)
+WHERE metrics.assert(with_rating IS NULL OR with_rating IN ('great', 'okay', 'not_good'),
+                     'with_rating must be great, okay or not_good, not ' || coalesce(CAST(with_rating AS VARCHAR), 'NULL'))
+  AND (with_rating IS NULL OR r.rating = with_rating)
 ORDER BY r.created_at DESC, r.rating_id;
 
 --- The activity series of a report: one row per `bucket` ('day', 'week'

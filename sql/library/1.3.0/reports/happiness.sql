@@ -25,4 +25,4 @@ SELECT rated_at, rating, conversation_number, subject, customer, user_name, comm
 FROM metrics.ratings_list($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
                           inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
                           with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap,
-                          users := CAST(string_split($users, chr(31)) AS BIGINT[]), rating := $rating);
+                          users := CAST(string_split($users, chr(31)) AS BIGINT[]), with_rating := $rating);
