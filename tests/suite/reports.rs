@@ -61,7 +61,7 @@ fn markdown_csv_and_json_carry_the_same_figures() {
     assert!(!cards.contains("\n\n"), "one table: {cards}");
     let daily = stdout(&db, &[&GOLDEN_COMPANY[..], &["--format", "csv", "--table", "daily"]].concat());
     assert!(
-        daily.starts_with("day,new_conversations,replies_sent,customers_helped,closed,resolved,first_response_time,response_time\n2025-10-01,1,1,1,1,1,1800,1800\n"),
+        daily.starts_with("day,new_conversations,replies_sent,customers_helped,closed,resolved,first_response_time,response_time\n2025-10-01,1,1,1,1,1,1800.0,1800.0\n"),
         "{daily}"
     );
     let json: Value = serde_json::from_str(&stdout(&db, &[&GOLDEN_COMPANY[..], &["--format", "json"]].concat())).unwrap();
