@@ -18,7 +18,7 @@ use super::units::{Tone, display_card_change, display_difference, display_value,
 const PAGE: &str = "margin:0;padding:16px 8px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933;";
 const BOX: &str = "background:#ffffff;border:1px solid #d9dee4;border-radius:6px;padding:12px;margin:0 0 14px 0;";
 const H2: &str = "font-size:17px;margin:0 0 10px 0;";
-const TILE: &str = "display:inline-block;vertical-align:top;box-sizing:border-box;width:158px;max-width:100%;margin:0 6px 8px 0;\
+const TILE: &str = "display:inline-block;vertical-align:top;box-sizing:border-box;width:170px;max-width:100%;margin:0 6px 8px 0;\
                     padding:8px 10px;border:1px solid #e4e7eb;border-radius:6px;background:#fafbfc;";
 const TH: &str = "text-align:left;vertical-align:bottom;padding:4px 5px;border-bottom:2px solid #d9dee4;font-size:12px;color:#52606d;";
 const TD: &str = "vertical-align:top;padding:5px 5px;border-bottom:1px solid #eef0f3;font-size:13px;";
@@ -122,15 +122,7 @@ fn tile_html(doc: &ReportDoc, card: &Card, columns: Columns) -> String {
     ));
     html.push_str(&format!("<div style=\"font-size:20px;font-weight:bold;margin:3px 0 2px 0;\">{}</div>", escape(&display_value(&card.unit, card.value))));
     if columns.compared {
-        let change = display_card_change(card.change, card.change_unit.as_deref(), card.change_note.as_deref(), card.previous);
-        let tone = tone(&card.metric, &card.unit, card.change);
-        html.push_str(&format!(
-            "<div style=\"font-size:12px;\"><span style=\"color:{};font-weight:bold;\" data-tone=\"{}\">{}</span> <span style=\"{MUTED}\">from {}</span></div>",
-            tone_colour(tone),
-            tone_name(tone),
-            escape(&arrowed(&change, card.change)),
-            escape(&display_value(&card.unit, card.previous))
-        ));
+        html.push_str(&change_html(card));
     }
     if columns.benchmarked && card.benchmark.is_some() {
         let accounts = card.benchmark_accounts.map(|n| format!(" ({n} {})", if n == 1 { "account" } else { "accounts" })).unwrap_or_default();
@@ -146,6 +138,23 @@ fn tile_html(doc: &ReportDoc, card: &Card, columns: Columns) -> String {
     }
     html.push_str("</div>");
     html
+}
+
+/// Under `--compare`: the change, coloured by whether it is good news, and
+/// the previous figure (or that there was none).
+fn change_html(card: &Card) -> String {
+    let Some(previous) = card.previous else {
+        return format!("<div style=\"{MUTED}\">none the period before</div>");
+    };
+    let change = display_card_change(card.change, card.change_unit.as_deref(), card.change_note.as_deref(), card.previous);
+    let tone = tone(&card.metric, &card.unit, card.change);
+    format!(
+        "<div style=\"font-size:12px;\"><span style=\"color:{};font-weight:bold;\" data-tone=\"{}\">{}</span> <span style=\"{MUTED}\">from {}</span></div>",
+        tone_colour(tone),
+        tone_name(tone),
+        escape(&arrowed(&change, card.change)),
+        escape(&display_value(&card.unit, Some(previous)))
+    )
 }
 
 /// `+12.0 %` as `▲ +12.0 %`: the arrow says which way, the colour whether
@@ -256,17 +265,20 @@ fn heatmap_html(doc: &ReportDoc, table: &Table) -> String {
 }
 
 /// How a table of rows folds into a narrow page: `lead` columns make the
-/// first cell's line, `detail` columns a smaller line under it.
+/// first cell's line, `detail` columns a smaller line under it, in the first
+/// cell or, `detail_row`, across the whole table (when the first column is
+/// narrow, a name).
 struct Fold {
     lead: &'static [&'static str],
     detail: &'static [&'static str],
+    detail_row: bool,
 }
 
 fn fold(table: &str) -> Option<Fold> {
     match table {
-        "conversations" => Some(Fold { lead: &["number", "subject"], detail: &["customer", "channel", "status"] }),
-        "ratings" => Some(Fold { lead: &["conversation_number", "subject"], detail: &["customer"] }),
-        "top_users" => Some(Fold { lead: &["user"], detail: &["ratings", "happiness_score"] }),
+        "conversations" => Some(Fold { lead: &["number", "subject"], detail: &["customer", "channel", "status"], detail_row: false }),
+        "ratings" => Some(Fold { lead: &["conversation_number", "subject"], detail: &["customer"], detail_row: false }),
+        "top_users" => Some(Fold { lead: &["user"], detail: &["ratings", "happiness_score"], detail_row: true }),
         _ => None,
     }
 }
@@ -290,24 +302,35 @@ fn rows_html(doc: &ReportDoc, table: &Table) -> String {
     html.push_str("</tr>");
     for row in &table.rows {
         let value = |c: &str| row.get(c).unwrap_or(&NULL);
+        let detail = fold.as_ref().map(|f| detail_text(f, &value)).unwrap_or_default();
+        let detail_row = fold.as_ref().is_some_and(|f| f.detail_row) && !detail.is_empty();
+        // a row followed by its detail row has one bottom border, under both
+        let td = if detail_row { TD.replace("border-bottom:1px solid #eef0f3;", "") } else { TD.to_string() };
         html.push_str("<tr>");
         if let Some(f) = &fold {
-            html.push_str(&format!("<td style=\"{TD}\">{}</td>", folded_cell(f, &value)));
+            html.push_str(&format!("<td style=\"{td}\">{}</td>", lead_html(f, &value, if f.detail_row { "" } else { &detail })));
         }
         for (column, is_number) in plain.iter().zip(&numeric) {
             let cell = present::cell(column, value(column.as_str()));
-            let style = if *is_number { format!("{TD}{NUMBER}") } else { TD.to_string() };
+            let style = if *is_number { format!("{td}{NUMBER}") } else { td.clone() };
             html.push_str(&format!("<td style=\"{style}\">{}</td>", cell_html(column, &cell.text, value(column.as_str()))));
         }
         html.push_str("</tr>");
+        if detail_row {
+            html.push_str(&format!(
+                "<tr><td colspan=\"{}\" style=\"{TD}padding-top:0;{MUTED}\">{}</td></tr>",
+                plain.len() + 1,
+                escape(&detail)
+            ));
+        }
     }
     html.push_str("</table>");
     html
 }
 
-/// The first cell of a folded row: `#9 Notes only`, then `Dan · Email ·
-/// Active` in small print (numbers with their heading: `Ratings: 2`).
-fn folded_cell<'a>(fold: &Fold, value: &dyn Fn(&str) -> &'a Value) -> String {
+/// The first cell of a folded row: `#9 Notes only`, then `detail` in small
+/// print under it.
+fn lead_html<'a>(fold: &Fold, value: &dyn Fn(&str) -> &'a Value, detail: &str) -> String {
     let lead: Vec<String> = fold
         .lead
         .iter()
@@ -316,7 +339,17 @@ fn folded_cell<'a>(fold: &Fold, value: &dyn Fn(&str) -> &'a Value) -> String {
             if matches!(column, "number" | "conversation_number") { format!("#{text}") } else { text }
         })
         .collect();
-    let detail: Vec<String> = fold
+    let mut html = escape(&lead.join(" "));
+    if !detail.is_empty() {
+        html.push_str(&format!("<br><span style=\"{MUTED}\">{}</span>", escape(detail)));
+    }
+    html
+}
+
+/// The small print of a folded row: `Dan · Email · Active`; numbers with
+/// their heading, `Ratings: 2`.
+fn detail_text<'a>(fold: &Fold, value: &dyn Fn(&str) -> &'a Value) -> String {
+    let items: Vec<String> = fold
         .detail
         .iter()
         .filter(|&&column| !value(column).is_null())
@@ -325,11 +358,7 @@ fn folded_cell<'a>(fold: &Fold, value: &dyn Fn(&str) -> &'a Value) -> String {
             if cell.numeric { format!("{}: {}", present::heading(column), cell.text) } else { cell.text }
         })
         .collect();
-    let mut html = escape(&lead.join(" "));
-    if !detail.is_empty() {
-        html.push_str(&format!("<br><span style=\"{MUTED}\">{}</span>", escape(&detail.join(" · "))));
-    }
-    html
+    items.join(" · ")
 }
 
 /// A cell's content: ratings coloured by how good they are, shares with a
@@ -344,6 +373,11 @@ fn cell_html(column: &str, text: &str, value: &Value) -> String {
             };
             format!("<span style=\"color:{colour};font-weight:bold;\">{}</span>", escape(text))
         }
+        // a local time on two short lines: a narrow column, never a wide one
+        (_, Value::String(raw)) if raw.len() >= 16 && present::readable_timestamp(raw) == text => match text.split_once(' ') {
+            Some((day, time)) => format!("<span style=\"white-space:nowrap;\">{}</span><br>{}", escape(day), escape(time)),
+            None => escape(text),
+        },
         ("share", Value::Number(n)) => {
             let width = n.as_f64().unwrap_or(0.0).clamp(0.0, 100.0) * 0.6;
             format!(

@@ -1,10 +1,11 @@
 //! The HTML reports (company, user, team, happiness) in a real headless
 //! browser, Debian's chromium, at 1200 px and at 480 px (a phone's mail
 //! client): they render, show every section and table, load nothing from
-//! anywhere, and fit 480 px without scrolling sideways. What chromium
-//! measured comes from a copy of the page with a probe script appended (the
-//! report itself has no script). `DESKQL_KEEP_SCREENSHOTS=DIR` keeps the
-//! screenshots to look at.
+//! anywhere, and fit 480 px without scrolling sideways. Chromium's window is
+//! at least 500 px wide, so the page is laid out at a width by a copy whose
+//! root element has that width; what chromium measured comes from a copy
+//! with a probe script appended (the report itself has no script).
+//! `DESKQL_KEEP_SCREENSHOTS=DIR` keeps the screenshots to look at.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,10 +16,17 @@ use tempfile::TempDir;
 
 const OCTOBER: [&str; 4] = ["--from", "2025-10-01", "--to", "2025-11-01"];
 
-/// Appended to a copy of the page: what the browser laid out and loaded.
-const PROBE: &str = "<script>document.body.setAttribute('data-probe', JSON.stringify({\
-    width: document.documentElement.scrollWidth, \
+/// Appended to a copy of the page: how far right anything was laid out,
+/// and what the browser loaded.
+const PROBE: &str = "<script>var right = 0; document.querySelectorAll('body *').forEach(function (e) {\
+    right = Math.max(right, e.getBoundingClientRect().right); });\
+    document.body.setAttribute('data-probe', JSON.stringify({width: Math.ceil(right), \
     resources: performance.getEntriesByType('resource').map(function (e) { return e.name; })}));</script>";
+
+/// The page as a mail client `width` px wide lays it out.
+fn at_width(html: &str, width: u32) -> String {
+    html.replacen("<html lang=\"en\">", &format!("<html lang=\"en\" style=\"width:{width}px;\">"), 1)
+}
 
 fn golden_db(tmp: &TempDir) -> PathBuf {
     let db = tmp.path().join("golden.duckdb");
@@ -42,7 +50,7 @@ fn chromium_run(profile: &Path, page: &Path, width: u32, extra: &[String]) -> st
             "--hide-scrollbars",
             "--virtual-time-budget=2000",
         ])
-        .arg(format!("--window-size={width},3000"))
+        .arg(format!("--window-size={},3000", width.max(500)))
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(extra)
         .arg(format!("file://{}", page.display()))
@@ -54,8 +62,8 @@ fn chromium_run(profile: &Path, page: &Path, width: u32, extra: &[String]) -> st
 
 /// The probe's measures: the page's scroll width and the resources it loaded.
 fn probe(tmp: &Path, html: &str, name: &str, width: u32) -> (u64, Vec<String>) {
-    let page = tmp.join(format!("{name}-probe.html"));
-    std::fs::write(&page, html.replace("</body>", &format!("{PROBE}</body>"))).unwrap();
+    let page = tmp.join(format!("{name}-{width}-probe.html"));
+    std::fs::write(&page, at_width(html, width).replace("</body>", &format!("{PROBE}</body>"))).unwrap();
     let dom = String::from_utf8(chromium_run(&tmp.join(format!("profile-{name}-{width}")), &page, width, &["--dump-dom".to_string()]).stdout).unwrap();
     let start = dom.find("data-probe=\"").expect("the probe ran") + "data-probe=\"".len();
     let text = dom[start..].split('"').next().unwrap().replace("&quot;", "\"");
@@ -81,14 +89,16 @@ fn html_reports_render_fit_a_phone_and_load_nothing() {
         assert_self_contained(&html);
         let json: Value = serde_json::from_str(&crate::fixture::stdout(&db, &[&["report"], &args[..], &OCTOBER[..], &["--format", "json"]].concat())).unwrap();
         for width in [1200, 480] {
+            let page = tmp.path().join(format!("{name}-{width}.html"));
+            std::fs::write(&page, at_width(&html, width)).unwrap();
             let shot = tmp.path().join(format!("{name}-{width}.png"));
-            chromium_run(&tmp.path().join(format!("profile-{name}-shot-{width}")), &file, width, &[format!("--screenshot={}", shot.display())]);
+            chromium_run(&tmp.path().join(format!("profile-{name}-shot-{width}")), &page, width, &[format!("--screenshot={}", shot.display())]);
             let png = std::fs::read(&shot).expect("chromium wrote the screenshot");
             assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "{name} at {width} px: a real screenshot ({} bytes)", png.len());
             if let Ok(keep) = std::env::var("DESKQL_KEEP_SCREENSHOTS") {
                 std::fs::copy(&shot, Path::new(&keep).join(format!("{name}-{width}.png"))).unwrap();
             }
-            let dom = String::from_utf8(chromium_run(&tmp.path().join(format!("profile-{name}-dom-{width}")), &file, width, &["--dump-dom".to_string()]).stdout).unwrap();
+            let dom = String::from_utf8(chromium_run(&tmp.path().join(format!("profile-{name}-dom-{width}")), &page, width, &["--dump-dom".to_string()]).stdout).unwrap();
             for card in json["cards"].as_array().unwrap() {
                 let section = card["section"].as_str().unwrap();
                 assert!(dom.contains(&format!("data-section=\"{section}\"")), "{name} at {width}: section {section}");
@@ -99,7 +109,7 @@ fn html_reports_render_fit_a_phone_and_load_nothing() {
             }
             let (scroll_width, resources) = probe(tmp.path(), &html, name, width);
             assert!(resources.is_empty(), "{name} loaded {resources:?}");
-            assert!(scroll_width <= u64::from(width), "{name} at {width} px is {scroll_width} px wide: it scrolls sideways");
+            assert!(scroll_width <= u64::from(width), "{name} at {width} px is laid out {scroll_width} px wide: it scrolls sideways");
         }
     }
 }
