@@ -238,7 +238,7 @@ fn count_text(value: f64) -> String {
 fn heatmap_html(doc: &ReportDoc, table: &Table) -> String {
     let rows = grid_rows(table);
     let max = rows.iter().flat_map(|(_, cells)| cells.iter().copied()).fold(0.0, f64::max);
-    let events = super::busy_events(doc.spec);
+    let events = doc.spec.busy_events();
     let cell = "padding:0;height:14px;border-radius:2px;";
     let mut html = String::from("<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"2\" style=\"border-collapse:separate;width:100%;max-width:520px;table-layout:fixed;font-size:10px;color:#52606d;\">");
     html.push_str("<tr><td style=\"width:30px;\"></td>");

@@ -358,7 +358,7 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
         .tables
         .iter()
         .filter(|t| named(queries.text, t.name).is_ok())
-        .map(|t| Table::new(t.name, &table_title(t, spec, args), t.shape, query::run(conn, queries.text, t.name, schema, &parameters)?))
+        .map(|t| Table::new(t.name, &t.title_for(spec, args), t.shape, query::run(conn, queries.text, t.name, schema, &parameters)?))
         .collect::<Result<Vec<_>>>()?;
     Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), spec, library: resolved.library, by: args.by, header, cards, tables })
 }
@@ -382,32 +382,6 @@ fn check_table_options(spec: &ReportSpec, queries: &str, args: &ReportArgs, vers
         }
     }
     Ok(())
-}
-
-/// A table's title, saying what its options made of it.
-fn table_title(table: &spec::TableSpec, spec: &ReportSpec, args: &ReportArgs) -> String {
-    match table.name {
-        "daily" => match args.by {
-            SeriesBy::Day => table.title.to_string(),
-            SeriesBy::Week => "Per week (weeks start on Monday)".to_string(),
-            SeriesBy::Month => "Per month".to_string(),
-        },
-        "busiest_time" | "busiest_range" => format!("{} ({})", table.title, busy_events(spec)),
-        "tags" | "customers" => format!("{} (top {})", table.title, args.top),
-        "ratings" => match args.rating {
-            Some(rating) => format!("{} ({} only)", table.title, present::words(rating.name())),
-            None => table.title.to_string(),
-        },
-        _ => table.title.to_string(),
-    }
-}
-
-/// What the busiest time of a report counts (`metrics.busy_events`).
-pub fn busy_events(spec: &ReportSpec) -> &'static str {
-    match spec.subject {
-        spec::SubjectRule::Account => "new conversations",
-        _ => "replies sent",
-    }
 }
 
 /// Since library 1.3.0 a usage card says how many accounts its benchmark

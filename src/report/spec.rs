@@ -4,7 +4,7 @@
 //! its query in the library version's report queries, a `TableSpec` here and,
 //! unless it is a plain table of rows, a renderer for its `TableShape`.
 
-use super::ReportKind;
+use super::{ReportArgs, ReportKind, SeriesBy};
 
 /// How a report's period is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +88,25 @@ pub struct TableSpec {
 impl TableSpec {
     const fn rows(name: &'static str, title: &'static str) -> TableSpec {
         TableSpec { name, title, shape: TableShape::Rows, options: &[] }
+    }
+
+    /// The title in `report`, saying what counts and what the options made
+    /// of the table.
+    pub fn title_for(&self, report: &ReportSpec, args: &ReportArgs) -> String {
+        let title = self.title;
+        match self.shape {
+            TableShape::Series => match args.by {
+                SeriesBy::Day => title.to_string(),
+                SeriesBy::Week => "Per week (weeks start on Monday)".to_string(),
+                SeriesBy::Month => "Per month".to_string(),
+            },
+            TableShape::HourGrid | TableShape::HourRange => format!("{title} ({})", report.busy_events()),
+            TableShape::Rows if self.options.contains(&TableOption::Top) => format!("{title} (top {})", args.top),
+            TableShape::Rows => match args.rating.filter(|_| self.options.contains(&TableOption::Rating)) {
+                Some(rating) => format!("{title} ({} only)", super::present::words(rating.name())),
+                None => title.to_string(),
+            },
+        }
     }
 }
 
@@ -183,6 +202,17 @@ const USAGE: ReportSpec = ReportSpec {
     benchmark_section: Some("performance"),
     deflection_window: true,
 };
+
+impl ReportSpec {
+    /// What the busiest day, hour and time of the report count
+    /// (`metrics.busy_events`).
+    pub fn busy_events(&self) -> &'static str {
+        match self.subject {
+            SubjectRule::Account => "new conversations",
+            _ => "replies sent",
+        }
+    }
+}
 
 /// Every report kind, in the order `--help` lists them.
 pub static SPECS: [&ReportSpec; 5] = [&COMPANY, &USER, &TEAM, &HAPPINESS, &USAGE];

@@ -153,7 +153,7 @@ pub fn range_sentence(doc: &ReportDoc, table: &Table) -> String {
         "{}–{}: {events} {} in the period, {per_day:.2} a day",
         hour_text(from as i64),
         hour_text(to as i64),
-        super::busy_events(doc.spec)
+        doc.spec.busy_events()
     )
 }
 
