@@ -167,12 +167,8 @@ const USER: ReportSpec = ReportSpec {
     catalogue: "user",
     queries: "user",
     tables: USER_TABLES,
-    period: PeriodRule::Dates,
     subject: SubjectRule::User,
-    scoped: true,
-    benchmarked: false,
-    benchmark_section: None,
-    deflection_window: false,
+    ..COMPANY
 };
 
 const TEAM: ReportSpec = ReportSpec { kind: ReportKind::Team, subject: SubjectRule::Team, tables: TEAM_TABLES, ..USER };
@@ -182,12 +178,8 @@ const HAPPINESS: ReportSpec = ReportSpec {
     catalogue: "happiness",
     queries: "happiness",
     tables: &[RATINGS],
-    period: PeriodRule::Dates,
     subject: SubjectRule::Either,
-    scoped: true,
-    benchmarked: false,
-    benchmark_section: None,
-    deflection_window: false,
+    ..COMPANY
 };
 
 const USAGE: ReportSpec = ReportSpec {
