@@ -322,9 +322,16 @@ pub fn help_text() -> String {
         };
         let scope = if spec.scoped { ", --inbox, --channel, --tag, --as-user, --compare, --clamp" } else { "" };
         let window = if spec.deflection_window { ", --deflection-window" } else { "" };
-        text.push_str(&format!("  {:<10} {period}{subject}{scope}{window}\n", spec.kind.name()));
+        let mut options: Vec<spec::TableOption> = Vec::new();
+        for option in spec.tables.iter().flat_map(|t| t.options.iter().copied()) {
+            if !options.contains(&option) {
+                options.push(option);
+            }
+        }
+        let tables: String = options.iter().map(|o| format!(", {}", o.flag())).collect();
+        text.push_str(&format!("  {:<10} {period}{subject}{scope}{window}{tables}\n", spec.kind.name()));
     }
-    text.push_str("Every report: --tz, --snapshot, --format, --output.");
+    text.push_str("Every report: --tz, --snapshot, --format, --output; with --format csv, --table and --out-dir.");
     text
 }
 
