@@ -36,6 +36,8 @@ impl Cli {
 pub enum Command {
     /// Validate a snapshot folder and ingest it as a new snapshot (all or nothing).
     Ingest(crate::ingest::IngestArgs),
+    /// Turn a help desk's export (Help Scout's tap-helpscout output) into a snapshot folder.
+    Import(crate::import::ImportArgs),
     /// List, drop or prune snapshots.
     Snapshots(crate::snapshots::SnapshotsArgs),
     /// Write a deterministic synthetic snapshot.
@@ -81,8 +83,10 @@ pub fn run() -> ExitCode {
 fn exit_code_for(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<crate::storage::DatabaseLocked>().is_some() {
         exit::LOCKED
-    } else if err.downcast_ref::<crate::ingest::InvalidSnapshot>().is_some() {
+    } else if err.downcast_ref::<crate::ingest::InvalidSnapshot>().is_some() || err.downcast_ref::<crate::import::InvalidExtract>().is_some() {
         exit::INVALID_SNAPSHOT
+    } else if err.downcast_ref::<crate::import::MissingAccountCreatedAt>().is_some() {
+        exit::USAGE
     } else if err.downcast_ref::<crate::ingest::SnapshotConflict>().is_some() {
         exit::CONFLICT
     } else {
@@ -94,6 +98,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
     let db = cli.database();
     match cli.command {
         Some(Command::Ingest(args)) => crate::ingest::run(&db, &args),
+        Some(Command::Import(args)) => crate::import::run(&db, &args),
         Some(Command::Snapshots(args)) => crate::snapshots::run(&db, &args),
         Some(Command::Generate(args)) => crate::generate::run(&args),
         Some(Command::Contract) => print_contract(),
