@@ -4,7 +4,9 @@
 -- $after), that are active in the report period in either snapshot (a thread
 -- in [utc_from, utc_to), or created then), with their facts before and after.
 -- A conversation that left the facts (now spam or deleted) is 'gone'; one
--- that was not there before is 'new'.
+-- that was not there before is 'new'. Only conversations in the report's
+-- scope (inbox, channel and tag filters, the viewer's inboxes) in either
+-- snapshot are listed: the same scope as the figures.
 
 -- name: changed
 WITH changed_keys AS (
@@ -25,6 +27,17 @@ active AS (
     UNION
     SELECT conversation_id FROM main.conversations_at($after)
     WHERE account_id = $account AND created_at >= $utc_from AND created_at < $utc_to
+),
+scoped AS (
+    SELECT conversation_id
+    FROM metrics.scoped_conversations($account, inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]),
+                                      channels := string_split($channels, chr(31)), with_tags := string_split($with_tags, chr(31)),
+                                      viewer := $viewer, snap := $before)
+    UNION
+    SELECT conversation_id
+    FROM metrics.scoped_conversations($account, inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]),
+                                      channels := string_split($channels, chr(31)), with_tags := string_split($with_tags, chr(31)),
+                                      viewer := $viewer, snap := $after)
 ),
 before AS (
     SELECT * FROM metrics.fact_conversations_at($before, account := $account)
@@ -48,4 +61,5 @@ SELECT coalesce(a.number, b.number) AS number,
 FROM after AS a
 FULL JOIN before AS b USING (conversation_id)
 WHERE conversation_id IN (SELECT conversation_id FROM active)
+  AND conversation_id IN (SELECT conversation_id FROM scoped)
 ORDER BY number, conversation_id;

@@ -58,7 +58,10 @@ pub fn diff(db: &Path, args: &DiffArgs) -> Result<u8> {
     };
     let (before, after) = (at(before_id)?, at(after_id)?);
     let metrics = changed_metrics(&before.cards, &after.cards);
-    let conversations = explaining_conversations(&conn, &before, &after)?;
+    let mut scope_args = args.report.clone();
+    scope_args.snapshot = vec![after_id.clone()];
+    let scope = report::params::resolve(&conn, &scope_args, SCHEMA)?.parameters();
+    let conversations = explaining_conversations(&conn, scope, &before, &after)?;
     let comparison = Comparison {
         report: before.report.clone(),
         before: before_id.clone(),
@@ -99,8 +102,10 @@ fn changed_metrics(before: &[Card], after: &[Card]) -> Vec<MetricChange> {
         .collect()
 }
 
-fn explaining_conversations(conn: &duckdb::Connection, before: &ReportDoc, after: &ReportDoc) -> Result<query::Rows> {
-    let mut p = Parameters::default();
+/// The conversations whose rows changed between the two snapshots, within
+/// the report's scope (`scope`: its filters and viewer, as its figures).
+fn explaining_conversations(conn: &duckdb::Connection, scope: Parameters, before: &ReportDoc, after: &ReportDoc) -> Result<query::Rows> {
+    let mut p = scope;
     p.set("account", SqlValue::BigInt(after.header.account.id))
         .set("before", SqlValue::BigInt(before.header.snapshot.seq))
         .set("after", SqlValue::BigInt(after.header.snapshot.seq))

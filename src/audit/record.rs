@@ -30,7 +30,7 @@ pub struct AuditRecord {
     pub report: ReportArgs,
     pub snapshot: SnapshotProof,
     pub library: LibraryProof,
-    /// The report's own queries (`sql/reports/...`).
+    /// The report queries of the library version (`sql/library/...`).
     pub report_sql: ObjectProof,
     /// The stored rows the report may read, as of the snapshot.
     pub inputs: Vec<InputProof>,
@@ -89,16 +89,15 @@ pub fn snapshot_proof(conn: &Connection, args: &ReportArgs) -> Result<SnapshotPr
 
 /// The library objects and report queries a report kind uses.
 pub fn library_proof(library: &Library, kind: ReportKind) -> Result<(LibraryProof, ObjectProof)> {
-    let spec = kind.spec();
-    let (file, text) = (spec.query_file, spec.queries);
+    let file = library.report_queries(kind.spec().queries)?;
     let objects = library
         .docs
-        .closure(text)
+        .closure(file.text)
         .into_iter()
         .map(|o| ObjectProof { name: format!("{}.{}", library::SCHEMA, o.name), sha256: o.sha256.clone() })
         .collect();
     let proof = LibraryProof { version: library.version.to_string(), sql_sha256: library.sha256.clone(), objects };
-    Ok((proof, ObjectProof { name: format!("sql/reports/{file}"), sha256: library::sha256_hex(text) }))
+    Ok((proof, ObjectProof { name: format!("sql/library/{}", file.path), sha256: library::sha256_hex(file.text) }))
 }
 
 /// Fingerprints of every contract table as of `seq`: the account's rows,

@@ -149,7 +149,7 @@ fn check_definitions(audit: &AuditRecord, library: &library::Library) -> Check {
     }
     match record::library_proof(library, audit.report.kind) {
         Ok((_, report_sql)) if report_sql.sha256 != audit.report_sql.sha256 => {
-            differences.push(format!("{}: recorded {}, this deskql has {}", report_sql.name, short(&audit.report_sql.sha256), short(&report_sql.sha256)))
+            differences.push(format!("report_sql ({}): recorded {}, this deskql has {}", report_sql.name, short(&audit.report_sql.sha256), short(&report_sql.sha256)))
         }
         Ok(_) => {}
         Err(err) => differences.push(format!("{}: {err:#}", audit.report_sql.name)),

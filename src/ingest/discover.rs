@@ -19,6 +19,9 @@ use super::problems::Problems;
 #[derive(Debug)]
 pub struct TableFiles {
     pub files: Vec<PathBuf>,
+    /// The paths DuckDB reads: `files`, or links to them without the glob
+    /// characters DuckDB would expand (see `GlobSafe`).
+    pub read_paths: Vec<PathBuf>,
     pub schema: Schema,
     pub rows: i64,
 }
@@ -43,6 +46,72 @@ pub struct Discovered {
     pub newest_mtime: Option<std::time::SystemTime>,
     /// Each input file's size and modification time when it was hashed.
     pub stamps: Vec<(PathBuf, u64, Option<std::time::SystemTime>)>,
+    /// Links for paths holding glob characters, removed with this value.
+    _links: Option<GlobSafe>,
+}
+
+/// DuckDB's `read_parquet` expands `*`, `?` and `[...]` in a path even in a
+/// list of paths, so a snapshot folder named `exports*` would pull in files
+/// of its sibling folders, unhashed. Paths are taken literally instead: when
+/// one holds such a character, DuckDB reads a symbolic link to the file from
+/// a private temporary folder, removed when the ingest ends.
+#[derive(Debug)]
+struct GlobSafe {
+    dir: PathBuf,
+}
+
+impl GlobSafe {
+    fn needed(path: &Path) -> bool {
+        path.to_string_lossy().contains(['*', '?', '[', ']', '{', '}'])
+    }
+
+    fn create() -> Result<GlobSafe> {
+        let dir = std::env::temp_dir().join(format!("deskql-ingest-{}", std::process::id()));
+        if Self::needed(&dir) {
+            bail!("the temporary folder {} holds glob characters; set TMPDIR to a plain path", dir.display());
+        }
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(GlobSafe { dir })
+    }
+
+    #[cfg(unix)]
+    fn link(&self, target: &Path, index: usize) -> Result<PathBuf> {
+        let link = self.dir.join(format!("part-{index:06}.parquet"));
+        let target = std::fs::canonicalize(target).with_context(|| format!("reading {}", target.display()))?;
+        std::os::unix::fs::symlink(&target, &link).with_context(|| format!("linking {}", target.display()))?;
+        Ok(link)
+    }
+
+    #[cfg(not(unix))]
+    fn link(&self, target: &Path, _index: usize) -> Result<PathBuf> {
+        bail!("{}: paths with glob characters are not supported on this system; rename the folder", target.display())
+    }
+}
+
+impl Drop for GlobSafe {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Give every table's files paths DuckDB takes literally.
+fn make_glob_safe(tables: &mut BTreeMap<String, TableFiles>) -> Result<Option<GlobSafe>> {
+    if !tables.values().flat_map(|t| &t.files).any(|f| GlobSafe::needed(f)) {
+        return Ok(None);
+    }
+    let links = GlobSafe::create()?;
+    let mut index = 0;
+    for table in tables.values_mut() {
+        table.read_paths = table
+            .files
+            .iter()
+            .map(|f| {
+                index += 1;
+                links.link(f, index)
+            })
+            .collect::<Result<_>>()?;
+    }
+    Ok(Some(links))
 }
 
 impl Discovered {
@@ -87,6 +156,7 @@ pub fn discover(dir: &Path, strict: bool, problems: &mut Problems) -> Result<Dis
         }
     }
     note_unknown_entries(dir, problems)?;
+    let links = make_glob_safe(&mut tables)?;
     let all_files: Vec<&PathBuf> = tables.values().flat_map(|t| t.files.iter()).collect();
     let content_hash = hash_files(dir, &all_files)?;
     let newest_mtime = all_files.iter().filter_map(|f| f.metadata().ok()?.modified().ok()).max();
@@ -97,7 +167,7 @@ pub fn discover(dir: &Path, strict: bool, problems: &mut Problems) -> Result<Dis
             Ok(((*f).clone(), meta.len(), meta.modified().ok()))
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(Discovered { tables, content_hash, newest_mtime, stamps })
+    Ok(Discovered { tables, content_hash, newest_mtime, stamps, _links: links })
 }
 
 fn table_files(dir: &Path, table: &str, problems: &mut Problems) -> Result<Vec<PathBuf>> {
@@ -155,7 +225,7 @@ fn read_schemas(table: &str, files: Vec<PathBuf>, problems: &mut Problems) -> Op
         }
     }
     let schema = schema?;
-    ok.then_some(TableFiles { files, schema, rows })
+    ok.then(|| TableFiles { read_paths: files.clone(), files, schema, rows })
 }
 
 fn parquet_schema(file: &Path) -> Result<(Schema, i64)> {

@@ -183,6 +183,7 @@ pub fn ingest(db: &Path, args: &IngestArgs) -> Result<Summary> {
     let mut problems = Problems::default();
     let taken_at_arg = args.as_of.as_deref().map(crate::values::read_instant).transpose().context("--as-of")?;
     let found = discover::discover(&args.dir, args.strict, &mut problems)?;
+    refuse_empty_mandatory(args, &found, &mut problems)?;
     let id = match &args.snapshot {
         Some(id) => validate_id(id)?,
         None => found.content_hash[..12].to_string(),
@@ -241,6 +242,34 @@ fn ingest_into(
     });
     progress.finish_and_clear();
     result
+}
+
+/// In full mode, an empty file of a mandatory table would close every row
+/// of that table as deleted (an export that failed half-way, usually):
+/// refused unless `--allow-empty TABLE` says it is meant.
+fn refuse_empty_mandatory(args: &IngestArgs, found: &discover::Discovered, problems: &mut Problems) -> Result<()> {
+    let contract = Contract::get();
+    if let Some(unknown) = args.allow_empty.iter().find(|t| contract.table(t).is_none()) {
+        bail!("--allow-empty {unknown}: not a table of the contract (see `deskql contract`)");
+    }
+    if args.mode != Mode::Full {
+        return Ok(());
+    }
+    for table in contract.tables.iter().filter(|t| t.mandatory && !args.allow_empty.contains(&t.name)) {
+        if let Some(files) = found.tables.get(&table.name).filter(|f| f.rows == 0) {
+            problems.error(
+                &table.name,
+                None,
+                format!(
+                    "{} has no rows: in full mode that would close every {} row as deleted; pass --allow-empty {} if that is meant",
+                    files.label(),
+                    table.name,
+                    table.name
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// An as-of earlier than the latest snapshot's would make every report go

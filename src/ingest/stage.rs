@@ -107,7 +107,7 @@ fn files_variable(table: &str) -> String {
 
 /// The part files' paths as the list `stage_files.sql` splits.
 fn joined_paths(files: &TableFiles) -> Result<String> {
-    let paths: Vec<String> = files.files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
+    let paths: Vec<String> = files.read_paths.iter().map(|f| f.to_string_lossy().into_owned()).collect();
     match crate::sqltext::bound_list(&paths) {
         Ok(joined) => Ok(joined),
         Err(bad) => bail!("file path {bad:?} holds the control character U+001F, which deskql cannot read safely; rename it"),
@@ -192,7 +192,7 @@ pub fn check_rows(conn: &Connection, table: &Table, files: &TableFiles, problems
     let present: Vec<&Column> = table.columns.iter().filter(|c| files.schema.fields().iter().any(|f| f.name() == &c.name)).collect();
     let conditions: Vec<String> = present
         .iter()
-        .flat_map(|c| [not_null_condition(table, files, c), accepted_condition(c), format_condition(c)])
+        .flat_map(|c| [not_null_condition(table, files, c), accepted_condition(c), format_condition(c), range_condition(c)])
         .flatten()
         .collect();
     let mut counts: Vec<String> = conditions.iter().map(|c| format!("count(*) FILTER (WHERE {c})")).collect();
@@ -207,6 +207,7 @@ pub fn check_rows(conn: &Connection, table: &Table, files: &TableFiles, problems
         check_not_null(conn, table, files, column, &broken, problems)?;
         check_accepted_values(conn, table, files, column, &broken, problems)?;
         check_format(conn, table, files, column, &broken, problems)?;
+        check_range(conn, table, files, column, &broken, problems)?;
     }
     if found.last().is_some_and(|n| *n > 0) {
         check_duplicates(conn, table, files, problems)?;
@@ -248,6 +249,14 @@ fn accepted_condition(column: &Column) -> Option<String> {
     (!column.values.is_empty()).then(|| format!("{name} IS NOT NULL AND {name} NOT IN ({})", column.value_literals().join(", ")))
 }
 
+/// Instants and days outside the time-zone table's range (1900 to 2200)
+/// cannot be placed in local time: every report would silently miss them.
+fn range_condition(column: &Column) -> Option<String> {
+    let name = quote_ident(&column.name);
+    matches!(column.sql_type.as_str(), "TIMESTAMP" | "DATE")
+        .then(|| format!("{name} IS NOT NULL AND ({name} < TIMESTAMP '1900-01-01' OR {name} >= TIMESTAMP '2200-01-01')"))
+}
+
 fn format_condition(column: &Column) -> Option<String> {
     let name = quote_ident(&column.name);
     (column.format.as_deref() == Some("iana_timezone")).then(|| format!("{name} IS NOT NULL AND {name} NOT IN (SELECT tz FROM deskql_meta.tz_offsets)"))
@@ -287,6 +296,24 @@ fn check_format(conn: &Connection, table: &Table, files: &TableFiles, column: &C
             Some(&column.name),
             format!(
                 "{} row(s) with an unknown time zone: first at {}: {:?}; expected an IANA name such as Europe/Paris or America/New_York",
+                v.count,
+                locate(files, &v),
+                v.value.unwrap_or_default()
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn check_range(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, broken: &[String], problems: &mut Problems) -> Result<()> {
+    let Some(condition) = range_condition(column).filter(|c| broken.contains(c)) else { return Ok(()) };
+    let name = quote_ident(&column.name);
+    if let Some(v) = first_violation(conn, table, &name, &condition)? {
+        problems.error(
+            &table.name,
+            Some(&column.name),
+            format!(
+                "{} value(s) out of range: first at {}: {:?}; expected an instant from 1900-01-01 to 2200-01-01 (UTC), the range deskql can place in local time",
                 v.count,
                 locate(files, &v),
                 v.value.unwrap_or_default()

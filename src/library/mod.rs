@@ -55,7 +55,18 @@ struct Manifest {
     version: String,
     files: Vec<String>,
     sections: Vec<String>,
+    /// The version's report queries, by name (`common`, `company`, `user`,
+    /// `happiness`, `usage`): files of `-- name:` sections that the reports
+    /// run (see `src/report/query.rs`). Since 1.3.0; earlier versions use
+    /// `legacy-reports/`.
+    #[serde(default)]
+    reports: std::collections::BTreeMap<String, String>,
 }
+
+/// The report queries of the versions released before report queries were
+/// versioned with the library (1.0.0 to 1.2.0): frozen, see
+/// `sql/library/legacy-reports/README.md`.
+const LEGACY_REPORTS: &str = "legacy-reports";
 
 /// One SQL file of a version.
 #[derive(Debug, Clone)]
@@ -69,9 +80,12 @@ pub struct SourceFile {
 #[derive(Debug)]
 pub struct Library {
     pub version: Version,
-    /// SHA-256 (hex) over the manifest and every file, in order.
+    /// SHA-256 (hex) over the manifest and every file, in order (report
+    /// query files included, for versions that list them).
     pub sha256: String,
     pub docs: docs::Docs,
+    /// The report queries listed in the manifest (none before 1.3.0).
+    reports: std::collections::BTreeMap<String, SourceFile>,
 }
 
 impl Library {
@@ -90,8 +104,28 @@ impl Library {
             hash_part(&mut hasher, path, text);
             files.push(SourceFile { path: embedded_path(path).expect("found above"), text });
         }
+        let mut reports = std::collections::BTreeMap::new();
+        for (name, path) in &manifest.reports {
+            let text = embedded_file(path).with_context(|| format!("library {version} lists report queries {path}, which are not in sql/library"))?;
+            hash_part(&mut hasher, path, text);
+            reports.insert(name.clone(), SourceFile { path: embedded_path(path).expect("found above"), text });
+        }
         let docs = docs::Docs::parse(&files, &manifest.sections).with_context(|| format!("reading the doc comments of library {version}"))?;
-        Ok(Library { version, sha256: hex(&hasher.finalize()), docs })
+        Ok(Library { version, sha256: hex(&hasher.finalize()), docs, reports })
+    }
+
+    /// The report queries `name` of this version: its own, or (versions
+    /// released before report queries were versioned) the frozen legacy ones.
+    pub fn report_queries(&self, name: &str) -> Result<SourceFile> {
+        if let Some(file) = self.reports.get(name) {
+            return Ok(file.clone());
+        }
+        if !self.reports.is_empty() {
+            bail!("library {} has no report queries named {name:?}", self.version);
+        }
+        let path = format!("{LEGACY_REPORTS}/{name}.sql");
+        let text = embedded_file(&path).with_context(|| format!("no report queries named {name:?} (sql/library/{path})"))?;
+        Ok(SourceFile { path: embedded_path(&path).expect("found above"), text })
     }
 }
 
@@ -216,6 +250,28 @@ mod tests {
                 &library.sha256, pinned,
                 "library {version} was released and must not change: add a new version (sql/library/<new>/library.toml) with a CHANGELOG entry instead"
             );
+        }
+    }
+
+    const LEGACY_COMMON_SHA256: &str = "16e42a0ac53c2176871becc3b2a4cf2eaad4e802c7bdfd405cd2b70a974b72cd";
+    const LEGACY_COMPANY_SHA256: &str = "181da8076409a4688cf7b505c267b0b4dd52defa841037d1f92b68a18cb640fb";
+    const LEGACY_USER_SHA256: &str = "0291bc34c1ffd8c8195efc09f547fac4510608e4025600d9309af278bbc4e9a6";
+    const LEGACY_HAPPINESS_SHA256: &str = "83178a3f7267ed768844c94766a80be740654b0f64189f0683e32b7e7cc50704";
+    const LEGACY_USAGE_SHA256: &str = "dfbceb39e9c59981e195e26380b5f1b8029440564b61c975d61f9b61d03ed401";
+
+    #[test]
+    fn the_legacy_report_queries_are_frozen() {
+        // Audits made with libraries 1.0.0 to 1.2.0 recorded these SHA-256s.
+        let pinned = [
+            ("common", LEGACY_COMMON_SHA256),
+            ("company", LEGACY_COMPANY_SHA256),
+            ("user", LEGACY_USER_SHA256),
+            ("happiness", LEGACY_HAPPINESS_SHA256),
+            ("usage", LEGACY_USAGE_SHA256),
+        ];
+        let old = find(Version(1, 2, 0)).unwrap();
+        for (name, sha) in pinned {
+            assert_eq!(sha256_hex(old.report_queries(name).unwrap().text), sha, "sql/library/legacy-reports/{name}.sql must not change");
         }
     }
 

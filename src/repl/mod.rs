@@ -39,8 +39,10 @@ pub struct ShellOptions {
     /// session. Default: read-only, opened for each statement only.
     #[arg(long)]
     pub write: bool,
-    /// With --write: seconds to wait for another writer (an ingest) to finish.
-    #[arg(long, default_value_t = 0)]
+    /// Seconds to wait for another writer (an ingest) to finish: with
+    /// --write, when the session opens; read-only, for each statement (a
+    /// script then rides through a nightly ingest). 0: say it is locked.
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
     pub wait: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -63,7 +65,7 @@ impl ShellOptions {
             None if std::io::stdout().is_terminal() => Some(TERMINAL_MAX_ROWS),
             None => None,
         };
-        Settings { format: self.format, timer: false, max_rows }
+        Settings { format: self.format, timer: false, max_rows, wait: Duration::from_secs(self.wait) }
     }
 }
 

@@ -28,6 +28,8 @@ pub struct Settings {
     pub timer: bool,
     /// `None`: every row.
     pub max_rows: Option<usize>,
+    /// How long a read-only statement waits for a writer to finish.
+    pub wait: std::time::Duration,
 }
 
 pub struct Session {
@@ -83,7 +85,7 @@ impl Session {
         if let Some(conn) = self.conn.take() {
             return Ok(conn);
         }
-        let conn = storage::open(&self.db, self.access)?;
+        let conn = self.open()?;
         if !self.is_read_only() {
             // A database first written from the shell gets the metric library,
             // as one first written by an ingest does.
@@ -93,6 +95,25 @@ impl Session {
             conn.execute_batch(statement)?;
         }
         Ok(conn)
+    }
+
+    /// Open the file; read-only, retrying while a writer holds it, up to
+    /// `--wait` (said once at a terminal).
+    fn open(&self) -> Result<Connection> {
+        let deadline = std::time::Instant::now() + self.settings.wait;
+        let mut said = false;
+        loop {
+            match storage::open(&self.db, self.access) {
+                Err(err) if self.is_read_only() && err.downcast_ref::<storage::DatabaseLocked>().is_some() && std::time::Instant::now() < deadline => {
+                    if self.interactive && !said {
+                        eprintln!("(the database is being written by another process, an ingest perhaps; waiting for it)");
+                        said = true;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Read-only: close the connection (releasing the file lock). Read-write:

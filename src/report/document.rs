@@ -39,6 +39,9 @@ pub struct Header {
     /// The user or team of a User, Team or Happiness report.
     pub subject: Option<Subject>,
     pub notes: Vec<String>,
+    /// The snapshot's as-of time when the period ends after it (the period's
+    /// data is known only until then); null otherwise.
+    pub data_until: Option<String>,
     pub generated_by: String,
 }
 
@@ -182,6 +185,7 @@ pub fn header(period: &Rows, resolved: &Resolved, library: LibraryRef) -> Result
         viewer: resolved.viewer.clone(),
         subject: resolved.subject.clone(),
         notes: resolved.notes.clone(),
+        data_until: None,
         generated_by: format!("deskql {}", env!("CARGO_PKG_VERSION")),
     })
 }

@@ -25,6 +25,7 @@ use duckdb::Connection;
 use crate::exit;
 use crate::library::{self, SCHEMA};
 use crate::outfile::OutputFile;
+use crate::sqltext::named;
 use crate::storage::{self, Access};
 use document::{LibraryRef, ReportDoc, Table};
 
@@ -207,17 +208,42 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
     let library = library_ref(conn, schema)?;
     let resolved = params::resolve(conn, args, schema)?;
     let parameters = resolved.parameters();
-    let period = query::run(conn, query::COMMON, "period", schema, &parameters)?;
-    let header = document::header(&period, &resolved, library)?;
+    let queries = resolved.library.report_queries("common")?;
+    let period = query::run(conn, queries.text, "period", schema, &parameters)?;
+    let mut header = document::header(&period, &resolved, library)?;
+    note_data_end(&mut header)?;
     let spec = resolved.kind.spec();
+    let queries = resolved.library.report_queries(spec.queries)?;
     let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
-    let cards = document::cards(&query::run(conn, spec.queries, cards_query, schema, &parameters)?)?;
+    let cards = document::cards(&query::run(conn, queries.text, cards_query, schema, &parameters)?)?;
     let tables = spec
         .tables
         .iter()
-        .map(|t| Table::new(t.name, t.title, query::run(conn, spec.queries, t.name, schema, &parameters)?))
+        .filter(|t| named(queries.text, t.name).is_ok())
+        .map(|t| Table::new(t.name, t.title, query::run(conn, queries.text, t.name, schema, &parameters)?))
         .collect::<Result<Vec<_>>>()?;
     Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), spec, header, cards, tables })
+}
+
+/// A period that ends after the snapshot's as-of time is only partly known:
+/// the header says until when the data goes. A period that starts at or
+/// after it is not known at all, and refused. (Both instants are UTC text
+/// in the same `YYYY-MM-DDTHH:MM:SSZ` form, so they compare as text.)
+fn note_data_end(header: &mut document::Header) -> Result<()> {
+    let as_of = &header.snapshot.taken_at;
+    if header.period.utc_from >= *as_of {
+        anyhow::bail!(
+            "the period {} to {} starts after snapshot {}'s as-of time ({as_of}): there is no data for it yet",
+            header.period.from,
+            header.period.to,
+            header.snapshot.id
+        );
+    }
+    if header.period.utc_to > *as_of {
+        header.notes.push(format!("data until {as_of}: the period ends after the snapshot's as-of time, so its last days are incomplete"));
+        header.data_until = Some(as_of.clone());
+    }
+    Ok(())
 }
 
 fn library_ref(conn: &Connection, schema: &str) -> Result<LibraryRef> {

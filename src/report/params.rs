@@ -43,7 +43,11 @@ pub struct Resolved {
     pub date_to: NaiveDate,
     pub zone: Option<String>,
     pub snapshot_seq: Option<i32>,
+    /// `--inbox`: the inboxes asked for (shown in the header).
     pub inboxes: Option<Vec<i64>>,
+    /// `--as-user` without `--inbox`: the inboxes the viewer may see in the
+    /// latest snapshot, which the queries are limited to.
+    pub scope_inboxes: Option<Vec<i64>>,
     pub channels: Option<Vec<String>>,
     pub tags: Option<Vec<String>>,
     pub viewer: Option<UserRef>,
@@ -55,6 +59,9 @@ pub struct Resolved {
     pub notes: Vec<String>,
     /// Usage report: the deflection window, in seconds.
     pub deflection_window: i64,
+    /// The library version installed in `schema`: its definitions and its
+    /// report queries.
+    pub library: &'static crate::library::Library,
 }
 
 impl Resolved {
@@ -66,7 +73,7 @@ impl Resolved {
             .set("date_to", Value::Text(self.date_to.to_string()))
             .set("zone", optional_text(self.zone.as_deref()))
             .set("snap", self.snapshot_seq.map_or(Value::Null, Value::Int))
-            .set("inboxes", list_text(self.inboxes.as_ref().map(|v| v.iter().map(|i| i.to_string()).collect())))
+            .set("inboxes", list_text(self.inboxes.as_ref().or(self.scope_inboxes.as_ref()).map(|v| v.iter().map(|i| i.to_string()).collect())))
             .set("channels", list_text(self.channels.clone()))
             .set("with_tags", list_text(self.tags.clone()))
             .set("viewer", self.viewer.as_ref().map_or(Value::Null, |v| Value::BigInt(v.id)))
@@ -89,6 +96,7 @@ fn list_text(items: Option<Vec<String>>) -> Value {
 /// Resolve `args` on `conn` (library schema `schema`).
 pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Resolved> {
     let spec = args.kind.spec();
+    let library = library_in(conn, schema)?;
     let snapshot_seq = catalog::for_report(conn, &args.snapshot)?;
     let mut lookup = Parameters::default();
     lookup.set("snap", snapshot_seq.map_or(Value::Null, Value::Int));
@@ -105,7 +113,7 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
     }
     let deflection_window = args.deflection_window.as_deref().map_or(Ok(DEFAULT_DEFLECTION_WINDOW), read_duration).context("--deflection-window")?;
     let (date_from, date_to, default_month) = match spec.period {
-        PeriodRule::Month => report_month(conn, args, account_id, snapshot_seq)?,
+        PeriodRule::Month => report_month(conn, library, args, account_id, snapshot_seq)?,
         PeriodRule::Dates => {
             let (from, to) = period_of(args)?;
             (from, to, None)
@@ -119,6 +127,7 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         zone: args.tz.clone(),
         snapshot_seq,
         inboxes: None,
+        scope_inboxes: None,
         channels: (!args.channel.is_empty()).then(|| args.channel.iter().map(|c| c.name().to_string()).collect()),
         tags: tags_of(&args.tag)?,
         viewer: None,
@@ -127,6 +136,7 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         schema: schema.to_string(),
         notes: Vec::new(),
         deflection_window,
+        library,
     };
     apply_history_window(conn, &mut resolved, args.clamp)?;
     resolved.notes.extend(default_month);
@@ -143,13 +153,20 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         ));
     }
     resolved.subject = resolve_subject(conn, args, &lookup)?;
-    if let Some(viewer) = &args.as_user {
-        resolved.viewer = Some(resolve_viewer(conn, viewer, &lookup)?);
-    }
     if !args.inbox.is_empty() {
-        resolved.inboxes = Some(resolve_inboxes(conn, &args.inbox, &resolved, &lookup)?);
+        resolved.inboxes = Some(resolve_inboxes(conn, &args.inbox, &lookup)?);
+    }
+    if let Some(viewer) = &args.as_user {
+        apply_viewer(conn, viewer, account_id, &mut resolved)?;
     }
     Ok(resolved)
+}
+
+/// The library version installed in `schema`.
+fn library_in(conn: &Connection, schema: &str) -> Result<&'static crate::library::Library> {
+    let installed = crate::library::install::installed_in(conn, schema)?
+        .with_context(|| format!("no metric library is installed in schema {schema}: run `deskql views install`"))?;
+    crate::library::find(crate::library::Version::parse(&installed.version)?)
 }
 
 fn tags_of(tags: &[String]) -> Result<Option<Vec<String>>> {
@@ -229,7 +246,13 @@ fn refuse_scope_options(args: &ReportArgs) -> Result<()> {
 /// A monthly report's month: `--month`, else the calendar month before the
 /// one holding the snapshot's as-of instant, in the report's zone (with a
 /// note saying so).
-fn report_month(conn: &Connection, args: &ReportArgs, account_id: i64, snapshot_seq: Option<i32>) -> Result<(NaiveDate, NaiveDate, Option<String>)> {
+fn report_month(
+    conn: &Connection,
+    library: &crate::library::Library,
+    args: &ReportArgs,
+    account_id: i64,
+    snapshot_seq: Option<i32>,
+) -> Result<(NaiveDate, NaiveDate, Option<String>)> {
     if args.from.is_some() || args.to.is_some() {
         bail!(
             "the {} report covers a calendar month: give --month YYYY-MM (default: the last full month before the snapshot), not --from/--to",
@@ -244,7 +267,8 @@ fn report_month(conn: &Connection, args: &ReportArgs, account_id: i64, snapshot_
     p.set("account", Value::BigInt(account_id))
         .set("zone", optional_text(args.tz.as_deref()))
         .set("snap", snapshot_seq.map_or(Value::Null, Value::Int));
-    let rows = query::values(conn, args.kind.spec().queries, "default_month", &p)?;
+    let queries = library.report_queries(args.kind.spec().queries)?;
+    let rows = query::values(conn, queries.text, "default_month", &p)?;
     let [month, zone, taken_at] = rows.first().map(|r| [text(&r[0]), text(&r[1]), text(&r[2])]).context("the snapshot has no as-of time")?;
     let (from, to) = month_bounds(&month)?;
     let note = format!(
@@ -256,7 +280,8 @@ fn report_month(conn: &Connection, args: &ReportArgs, account_id: i64, snapshot_
 /// The plan's history limit (`metrics.history_window`): refuse a period
 /// starting earlier, or clamp it with `--clamp`.
 fn apply_history_window(conn: &Connection, resolved: &mut Resolved, clamp: bool) -> Result<()> {
-    let rows = query::run(conn, query::COMMON, "history_window", &resolved.schema, &resolved.parameters())?;
+    let common = resolved.library.report_queries("common")?;
+    let rows = query::run(conn, common.text, "history_window", &resolved.schema, &resolved.parameters())?;
     let rows = super::document::json_objects(&rows)?;
     let Some(window) = rows.first() else { bail!("account {} is not in the snapshot", resolved.account_id) };
     let plan = window.get("plan").and_then(|v| v.as_str()).unwrap_or_default().to_string();
@@ -374,8 +399,32 @@ fn resolve_team(conn: &Connection, team: &str, lookup: &Parameters) -> Result<Su
     Ok(Subject { kind: "team", id, name, users })
 }
 
-/// `--as-user`: the viewer must exist, not be deleted and hold the reports
-/// permission (the library checks it again, in SQL).
+/// `--as-user`: who may read is decided by the latest snapshot, whatever
+/// snapshot the report reads: a user whose reports permission or inbox
+/// access was revoked since cannot read the old figures either. So the
+/// viewer must exist, not be deleted and hold the reports permission in the
+/// latest snapshot, and the report covers only the inboxes they may see
+/// there (and, the library checks in SQL, in the report's snapshot too).
+fn apply_viewer(conn: &Connection, viewer: &str, account_id: i64, resolved: &mut Resolved) -> Result<()> {
+    let mut latest = Parameters::default();
+    latest.set("snap", Value::Null).set("account_id", Value::BigInt(account_id));
+    let user = resolve_viewer(conn, viewer, &latest)?;
+    latest.set("viewer", Value::BigInt(user.id));
+    let visible: Vec<i64> = query::values(conn, RESOLVE, "visible_inboxes", &latest)?.iter().map(|r| as_i64(&r[0])).collect::<Result<_>>()?;
+    match &resolved.inboxes {
+        Some(asked) => {
+            if let Some(hidden) = asked.iter().find(|id| !visible.contains(id)) {
+                bail!("--as-user {viewer}: user {} ({}) cannot access inbox {hidden}, so it cannot be reported on", user.name, user.id);
+            }
+        }
+        None if visible.is_empty() => bail!("--as-user {viewer}: user {} ({}) cannot access any inbox of this account, so has nothing to report on", user.name, user.id),
+        None => resolved.scope_inboxes = Some(visible),
+    }
+    resolved.viewer = Some(user);
+    Ok(())
+}
+
+/// The viewer must exist, not be deleted and hold the reports permission.
 fn resolve_viewer(conn: &Connection, viewer: &str, lookup: &Parameters) -> Result<UserRef> {
     let row = find_user(conn, viewer, lookup).context("--as-user")?;
     if row.deleted {
@@ -392,7 +441,7 @@ fn resolve_viewer(conn: &Connection, viewer: &str, lookup: &Parameters) -> Resul
     Ok(row.user)
 }
 
-fn resolve_inboxes(conn: &Connection, inboxes: &[String], resolved: &Resolved, lookup: &Parameters) -> Result<Vec<i64>> {
+fn resolve_inboxes(conn: &Connection, inboxes: &[String], lookup: &Parameters) -> Result<Vec<i64>> {
     let mut ids = Vec::new();
     for inbox in inboxes {
         let mut p = lookup.clone();
@@ -402,14 +451,6 @@ fn resolve_inboxes(conn: &Connection, inboxes: &[String], resolved: &Resolved, l
             [r] => ids.push(as_i64(&r[0])?),
             [] => bail!("no inbox {inbox:?} in this account: give an inbox id or exact name"),
             _ => bail!("{inbox:?} names several inboxes; give the inbox id"),
-        }
-    }
-    if let Some(viewer) = &resolved.viewer {
-        let mut p = lookup.clone();
-        p.set("viewer", Value::BigInt(viewer.id));
-        let visible: Vec<i64> = query::values(conn, RESOLVE, "visible_inboxes", &p)?.iter().map(|r| as_i64(&r[0])).collect::<Result<_>>()?;
-        if let Some(hidden) = ids.iter().find(|id| !visible.contains(id)) {
-            bail!("--as-user {}: user {} cannot access inbox {hidden}, so it cannot be reported on", viewer.id, viewer.name);
         }
     }
     ids.sort_unstable();

@@ -1,6 +1,8 @@
-//! The reports' SQL (`sql/reports/*.sql`): named queries over the library's
-//! table macros, with named parameters (`$account`, `$date_from`, ...) that
-//! are always bound, never interpolated.
+//! The reports' SQL: named queries over the library's table macros, with
+//! named parameters (`$account`, `$date_from`, ...) that are always bound,
+//! never interpolated. The query files belong to the metric library version
+//! the report reads (`Library::report_queries`), so a version's reports, and
+//! the audits made with it, always run the same queries.
 //!
 //! A query file is a list of `-- name: <name>` sections. Queries name the
 //! library schema `metrics`; an audit of an older version runs them against
@@ -16,13 +18,6 @@ use duckdb::types::Value;
 
 use crate::library::install::in_schema;
 use crate::sqltext::named;
-
-/// The query files, by report.
-pub const COMMON: &str = include_str!("../../sql/reports/common.sql");
-pub const COMPANY: &str = include_str!("../../sql/reports/company.sql");
-pub const USER: &str = include_str!("../../sql/reports/user.sql");
-pub const HAPPINESS: &str = include_str!("../../sql/reports/happiness.sql");
-pub const USAGE: &str = include_str!("../../sql/reports/usage.sql");
 
 /// Named parameter values, bound by name into whichever queries use them.
 #[derive(Debug, Clone, Default)]

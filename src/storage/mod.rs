@@ -26,6 +26,7 @@ use crate::trace::trace;
 
 pub mod guard;
 mod schema;
+mod waiting;
 
 pub use schema::{SNAPSHOT_VARIABLE, column_list, ensure_schema, hash_expression};
 
@@ -119,7 +120,8 @@ fn is_lock_error(message: &str) -> bool {
 }
 
 /// Open the database file. Read-write access creates the file and the schema
-/// if needed and waits (bounded) for another writer to finish.
+/// if needed and waits (bounded) for another writer to finish, saying so to
+/// readers (`waiting`); a reader first lets such a waiting writer in.
 pub fn open(path: &Path, access: Access) -> Result<Connection> {
     check_file_name(path)?;
     if access == Access::ReadOnly && !path.exists() {
@@ -130,11 +132,16 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
     }
     let deadline = match access {
         Access::ReadWrite { wait } => Instant::now() + wait,
-        Access::ReadOnly => Instant::now(),
+        Access::ReadOnly => {
+            waiting::let_writer_in(path);
+            Instant::now()
+        }
     };
+    let mut announced = None;
     loop {
         match Connection::open_with_flags(path, config(access)?) {
             Ok(conn) => {
+                drop(announced);
                 if matches!(access, Access::ReadWrite { .. }) {
                     trace("open schema", || ensure_schema(&conn)).with_context(|| format!("preparing database {}", path.display()))?;
                 }
@@ -144,7 +151,10 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
                 if Instant::now() >= deadline {
                     return Err(DatabaseLocked { path: path.display().to_string(), detail: err.to_string() }.into());
                 }
-                sleep(Duration::from_millis(200));
+                if announced.is_none() && matches!(access, Access::ReadWrite { .. }) {
+                    announced = waiting::announce(path);
+                }
+                sleep(Duration::from_millis(100));
             }
             Err(err) => {
                 return Err(anyhow::Error::new(err).context(format!("opening database {}", path.display())));
