@@ -98,9 +98,12 @@ impl<R: BufRead> Reader<R> {
 
     fn parse(&mut self) -> Result<Message> {
         let line = self.line;
-        let value: Value = serde_json::from_str(&self.buffer).map_err(|e| {
+        // Without the line end, a line cut short reads as "EOF", not as a
+        // control character inside an unfinished string.
+        let text = self.buffer.trim_end_matches(['\n', '\r']);
+        let value: Value = serde_json::from_str(text).map_err(|e| {
             let hint = if e.is_eof() { " (truncated: did the tap stop in the middle of a line?)" } else { "" };
-            InvalidExtract::at(line, stream_named_in(&self.buffer).as_deref(), format!("not a JSON message{hint}: {e}"))
+            InvalidExtract::at(line, stream_named_in(text).as_deref(), format!("not a JSON message{hint}: {e}"))
         })?;
         let Value::Object(mut fields) = value else {
             return Err(InvalidExtract::at(line, None, "not a Singer message: expected a JSON object").into());
