@@ -187,7 +187,7 @@ fn write_state(db: &Path, args: &HelpscoutArgs, outcome: &Outcome) -> Result<Opt
 fn summary_of(args: &HelpscoutArgs, outcome: &Outcome, state_out: Option<String>) -> Summary {
     let out = args.out.display().to_string();
     let tables: Vec<TableCount> = outcome.tables.iter().map(|(table, rows)| TableCount { table: table.clone(), rows: *rows }).collect();
-    let streams = outcome.streams.iter().map(|(stream, (records, used_as))| StreamCount { stream: stream.clone(), records: *records, used_as }).collect();
+    let streams = outcome.streams.iter().map(|(stream, (records, used_as))| StreamCount { stream: stream.clone(), records: *records, used_as: *used_as }).collect();
     let mut warnings = outcome.notices.warnings().to_vec();
     if args.state_out.is_some() && state_out.is_none() {
         warnings.push("--state-out was not written: the extract is partial; keep the previous state".to_string());

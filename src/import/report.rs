@@ -33,6 +33,7 @@ impl Notices {
     }
 
     /// How many records were counted with `value` in `stream.field`.
+    #[cfg(test)]
     pub fn count_of(&self, stream: &str, field: &str, value: &str) -> u64 {
         self.counted.iter().filter(|((s, f, v, _), _)| s == stream && f == field && v == value).map(|(_, n)| n).sum()
     }

@@ -92,6 +92,7 @@ impl Row {
     }
 
     /// The text of `column`, if the row sets it to a text.
+    #[cfg(test)]
     pub fn text_of(&self, column: &str) -> Option<&str> {
         match self.get(column) {
             Some(Cell::Text(text)) => Some(text),
@@ -100,6 +101,7 @@ impl Row {
     }
 
     /// The integer of `column`, if the row sets it to one.
+    #[cfg(test)]
     pub fn int_of(&self, column: &str) -> Option<i64> {
         match self.get(column) {
             Some(Cell::Int(value)) => Some(*value),
@@ -255,7 +257,7 @@ impl TableWriter {
     /// The cell of every contract column for `row`, checked; nothing is
     /// appended unless the whole row is right, so the builders stay aligned.
     fn checked<'r>(&self, row: &'r Row) -> Result<Vec<&'r Cell>> {
-        const NULL: &Cell = &Cell::Null;
+        static NULL: Cell = Cell::Null;
         let mut cells: Vec<Option<&Cell>> = vec![None; self.table.columns.len()];
         for (name, cell) in &row.cells {
             let Some(at) = self.table.columns.iter().position(|c| c.name == *name) else {
@@ -267,7 +269,7 @@ impl TableWriter {
         }
         let mut out = Vec::with_capacity(cells.len());
         for ((column, kind), cell) in self.table.columns.iter().zip(&self.kinds).zip(cells) {
-            let cell = cell.unwrap_or(NULL);
+            let cell = cell.unwrap_or(&NULL);
             if !kind.accepts(cell) {
                 bail!("internal error: the importer gave {}.{} a value of the wrong type: {cell:?}", self.table.name, column.name);
             }

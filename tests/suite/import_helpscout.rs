@@ -463,3 +463,26 @@ fn an_existing_out_folder_is_never_overwritten() {
     assert_eq!(std::fs::read_to_string(tmp.path().join("out/keep.txt")).unwrap(), "mine");
     import_text(&tmp, &extract(MAILBOX), &["--timezone", "Mars/Olympus"]).code(USAGE).stderr(predicate::str::contains("not an IANA time-zone name"));
 }
+
+#[test]
+fn hostile_option_values_are_usage_errors_not_panics() {
+    let tmp = TempDir::new().unwrap();
+    let hostile: [&[&str]; 6] = [
+        &["--account-id", "99999999999999999999"],
+        &["--account-id", ""],
+        &["--account-created-at", "+262142-01-01T00:00:00Z"],
+        &["--account-created-at", "9999-12-31"],
+        &["--timezone", ""],
+        &["--plan", "enterprise"],
+    ];
+    for extra in hostile {
+        let input = tmp.path().join("in.jsonl");
+        std::fs::write(&input, extract(MAILBOX)).unwrap();
+        let account: &[&str] = if extra[0] == "--account-id" { &[] } else { &["--account-id", "1"] };
+        let output = deskql_bin().args(["import", "helpscout"]).args(account).args(extra).arg(&input).arg("--out").arg(tmp.path().join("out")).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{extra:?} panicked:\n{stderr}");
+        assert_eq!(output.status.code(), Some(USAGE), "{extra:?}: {stderr}");
+        assert!(!tmp.path().join("out").exists());
+    }
+}
