@@ -110,12 +110,12 @@ fn tampering_with_stored_rows_fails_with_a_precise_diff() {
     // Bob's first reply to 5001 moved an hour later: 3600 s -> 7200 s
     deskql(&db).args(["sql", "--write", "UPDATE hist.threads SET created_at = created_at + INTERVAL 1 HOUR WHERE thread_id = 2"]).assert().success();
     let (code, out) = verify(&db, &file);
-    assert_eq!(code, 1, "{out}");
+    assert_eq!(code, 6, "differs: {out}");
     assert!(out.contains("NOT identical"), "{out}");
     // (16620 + 3600) / 6 and (7200 + 120 + 1800) / 3
     assert!(out.contains("all/response_time (Response time): 2770 -> 3370 (+600)"), "{out}");
     assert!(out.contains("all/first_response_time (First response time): 1840 -> 3040 (+1200)"), "{out}");
-    assert!(out.contains("threads: 36 rows"), "the tampered table is named: {out}");
+    assert!(out.contains("inputs[threads]: 36 rows"), "the tampered table is named: {out}");
     assert!(!out.contains("all/replies_sent"), "unchanged figures are not listed: {out}");
 }
 
@@ -127,12 +127,12 @@ fn verify_fails_clearly_when_the_snapshot_is_gone_or_the_file_is_not_an_audit() 
     audit_run(&db, &file, &[&["happiness", "--snapshot", "s1"], &OCTOBER[..]].concat());
     deskql(&db).args(["snapshots", "drop", "s1"]).assert().success();
     let (code, out) = verify(&db, &file);
-    assert_eq!(code, 1);
+    assert_eq!(code, 6);
     assert!(out.contains("snapshot s1 is no longer in the database"), "{out}");
     let not_audit = tmp.path().join("x.json");
     std::fs::write(&not_audit, "{\"format\": \"something else\"}").unwrap();
     let (code, out) = verify(&db, &not_audit);
-    assert_ne!(code, 0);
+    assert_eq!(code, 1, "an unreadable record is an error, not a difference");
     assert!(out.contains("is not a deskql audit record"), "{out}");
 }
 
@@ -185,4 +185,99 @@ fn verify_recomputes_with_the_audited_library_after_an_upgrade() {
     // and an audit can ask for an older library explicitly
     let again = audit_run(&db, &tmp.path().join("again.json"), &[&["company", "--library", "1.0.0"], &OCTOBER[..]].concat());
     assert_eq!(again["result_digest"], audit["result_digest"]);
+}
+
+/// `audit verify` with an edited copy of a record: (exit code, output).
+fn verify_edited(db: &Path, tmp: &TempDir, record: &Value, name: &str, edit: impl Fn(&mut Value)) -> (i32, String) {
+    let mut edited = record.clone();
+    edit(&mut edited);
+    let file = tmp.path().join(format!("edited-{name}.json"));
+    std::fs::write(&file, serde_json::to_string_pretty(&edited).unwrap()).unwrap();
+    verify(db, &file)
+}
+
+fn card<'a>(record: &'a mut Value, metric: &str) -> &'a mut Value {
+    record["result"]["cards"].as_array_mut().unwrap().iter_mut().find(|c| c["section"] == "all" && c["metric"] == metric).unwrap()
+}
+
+fn bump(value: &mut Value) {
+    *value = serde_json::json!(value.as_f64().unwrap() + 1.0);
+}
+
+const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[test]
+fn an_edited_record_fails_verification_naming_the_field() {
+    let tmp = TempDir::new().unwrap();
+    let db = db_with(&tmp, "a.duckdb", &["s2"]);
+    let record = audit_run(&db, &tmp.path().join("audit.json"), &[&["company"], &OCTOBER[..]].concat());
+    let object = record["library"]["objects"][0]["name"].as_str().unwrap().to_string();
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let edits: Vec<(&str, Edit, String)> = vec![
+        ("figure", Box::new(|r| bump(&mut card(r, "customers_helped")["value"])), "all/customers_helped (Customers helped)".into()),
+        ("table-cell", Box::new(|r| bump(&mut r["result"]["tables"][0]["rows"][5]["new_conversations"])), "daily, ".into()),
+        ("header", Box::new(|r| r["result"]["header"]["account"]["name"] = "Forged Inc".into()), "header.account.name".into()),
+        ("header-period", Box::new(|r| r["result"]["header"]["period"]["days"] = 30.into()), "header.period.days".into()),
+        ("digest", Box::new(|r| r["result_digest"] = ZEROS.into()), "result_digest".into()),
+        ("object", Box::new(|r| r["library"]["objects"][0]["sha256"] = ZEROS.into()), format!("{object}: recorded 000000000000")),
+        ("object-removed", Box::new(|r| { r["library"]["objects"].as_array_mut().unwrap().remove(0); }), format!("library.objects: {object} is used")),
+        ("input", Box::new(|r| r["inputs"].as_array_mut().unwrap().iter_mut().find(|i| i["table"] == "threads").unwrap()["sha256"] = ZEROS.into()), "inputs[threads]".into()),
+        ("input-rows", Box::new(|r| bump(&mut r["inputs"].as_array_mut().unwrap().iter_mut().find(|i| i["table"] == "threads").unwrap()["rows"])), "inputs[threads]".into()),
+        ("snapshot", Box::new(|r| r["snapshot"]["content_hash"] = ZEROS.into()), "snapshot.content_hash".into()),
+        ("snapshot-time", Box::new(|r| r["snapshot"]["taken_at"] = "2020-01-01T00:00:00Z".into()), "snapshot.taken_at".into()),
+        ("library-sql", Box::new(|r| r["library"]["sql_sha256"] = ZEROS.into()), "library.sql_sha256".into()),
+        ("report-sql", Box::new(|r| r["report_sql"]["sha256"] = ZEROS.into()), "report_sql".into()),
+    ];
+    for (name, edit, named) in edits {
+        let (code, out) = verify_edited(&db, &tmp, &record, name, edit);
+        assert_eq!(code, 6, "edited {name}: verify must say it differs: {out}");
+        assert!(out.contains(&named), "edited {name}: verify must name {named:?}: {out}");
+        assert!(out.contains("NOT identical"), "{out}");
+    }
+    // An editor who recomputes the digest is still caught by the recomputation.
+    let (code, out) = verify_edited(&db, &tmp, &record, "figure-and-digest", |r| {
+        bump(&mut card(r, "replies_sent")["value"]);
+        r["result_digest"] = deskql::audit::canonical::digest(&r["result"]).into();
+    });
+    assert_eq!(code, 6, "{out}");
+    assert!(out.contains("all/replies_sent (Replies sent): 8 -> 7 (-1)"), "{out}");
+    assert!(!out.contains("result_digest: the recorded result hashes"), "the digest itself is consistent: {out}");
+}
+
+#[test]
+fn a_signed_record_proves_its_maker() {
+    let tmp = TempDir::new().unwrap();
+    let db = db_with(&tmp, "a.duckdb", &["s2"]);
+    let file = tmp.path().join("signed.json");
+    let output = deskql(&db).env("DESKQL_AUDIT_KEY", "s3cret").args(["audit", "run", "company"]).args(OCTOBER).arg("--output").arg(&file).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let record: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(record["signature"]["algorithm"], "HMAC-SHA256");
+    let with_key = |file: &Path, key: &str| {
+        let output = deskql(&db).env("DESKQL_AUDIT_KEY", key).args(["audit", "verify"]).arg(file).output().unwrap();
+        (output.status.code().unwrap(), String::from_utf8_lossy(&output.stdout).to_string())
+    };
+    let (code, out) = with_key(&file, "s3cret");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ok   signature by key"), "{out}");
+    let (code, out) = verify(&db, &file);
+    assert_eq!(code, 0, "without the key the signature is not checked, and said: {out}");
+    assert!(out.contains("not checked"), "{out}");
+    let (code, out) = with_key(&file, "another key");
+    assert_eq!(code, 6, "{out}");
+    assert!(out.contains("signature.key_id"), "{out}");
+    // a field no figure check covers: only the signature sees it changed
+    let mut edited = record.clone();
+    edited["created_at"] = "2020-01-01T00:00:00Z".into();
+    let edited_file = tmp.path().join("edited-signed.json");
+    std::fs::write(&edited_file, serde_json::to_string_pretty(&edited).unwrap()).unwrap();
+    let (code, out) = with_key(&edited_file, "s3cret");
+    assert_eq!(code, 6, "{out}");
+    assert!(out.contains("signature.value"), "{out}");
+    // an unsigned record where a key says a signature is expected
+    let unsigned = tmp.path().join("unsigned.json");
+    audit_run(&db, &unsigned, &[&["company"], &OCTOBER[..]].concat());
+    let (code, out) = with_key(&unsigned, "s3cret");
+    assert_eq!(code, 6, "{out}");
+    assert!(out.contains("the record is not signed"), "{out}");
 }

@@ -318,3 +318,131 @@ fn optional_tables_may_be_absent_and_part_folders_are_read() {
     assert_eq!(query(&db, "SELECT count(*) FROM threads"), vec!["4"]);
     assert_eq!(query(&db, "SELECT count(*) FROM ratings"), vec!["0"]);
 }
+
+/// SHA-256 of a file's bytes.
+fn file_sha256(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+#[test]
+fn unknown_and_missing_optional_columns_are_warnings_or_errors_with_strict() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    let users = crate::fixture::USERS.replace("created_at, deleted_at)", "created_at, deletd_at)");
+    let conversations = crate::fixture::CONVERSATIONS.replace("closed_by_id, tags)", "closed_by_id, tag)");
+    let dir = Snapshot::minimal().with("users", &users).with("conversations", &conversations).write(&tmp.path().join("s"));
+    let output = deskql(&db).args(["ingest", "--json", "--as-of", "2025-04-01"]).arg(&dir).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let warnings: Vec<String> = summary["warnings"].as_array().unwrap().iter().map(|w| w["message"].as_str().unwrap().to_string()).collect();
+    let has = |text: &str| warnings.iter().any(|w| w.contains(text));
+    assert!(has("users.parquet has a column `deletd_at` that the contract does not know: it is ignored; did you mean `deleted_at`?"), "{warnings:?}");
+    assert!(has("conversations.parquet has a column `tag` that the contract does not know: it is ignored; did you mean `tags`?"), "{warnings:?}");
+    assert!(has("users.parquet has no column `deleted_at` (optional)"), "{warnings:?}");
+    assert!(has("conversations.parquet has no column `tags` (optional)"), "{warnings:?}");
+    let strict_db = tmp.path().join("strict.duckdb");
+    deskql(&strict_db)
+        .args(["ingest", "--strict", "--as-of", "2025-04-01"])
+        .arg(&dir)
+        .assert()
+        .code(INVALID)
+        .stderr(predicate::str::contains("did you mean `deleted_at`? (--strict)").and(predicate::str::contains("did you mean `tags`?")));
+    assert!(!strict_db.exists(), "a refused first ingest leaves no database file behind");
+}
+
+#[test]
+fn odd_column_names_are_ignored_not_read() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    // `filename` and `file_row_number` are what DuckDB calls its own virtual
+    // columns; `SUBJECT` differs from `subject` only in case.
+    let conversations = format!(
+        "SELECT *, 'x.parquet' AS filename, 42 AS file_row_number, 'SHOUTED' AS \"SUBJECT\" FROM ({})",
+        crate::fixture::CONVERSATIONS
+    );
+    let dir = Snapshot::minimal().with("conversations", &conversations).write(&tmp.path().join("s"));
+    let output = deskql(&db).args(["ingest", "--json", "--as-of", "2025-04-01"]).arg(&dir).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    for column in ["filename", "file_row_number", "SUBJECT"] {
+        assert!(text.contains(&format!("has a column `{column}` that the contract does not know")), "{column}: {text}");
+    }
+    assert_eq!(query(&db, "SELECT subject FROM conversations ORDER BY conversation_id"), vec!["Hello", "Hi"], "the real subject, not SUBJECT");
+}
+
+#[test]
+fn going_back_in_time_is_refused_unless_a_backfill() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    let first = Snapshot::minimal().write(&tmp.path().join("a"));
+    ingest(&db, &first, &["--as-of", "2026-11-01"]).success();
+    let second = Snapshot::minimal().with("customers", &crate::fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
+    let before = file_sha256(&db);
+    ingest(&db, &second, &["--as-of", "2020-01-01"])
+        .code(INVALID)
+        .stderr(predicate::str::contains("the as-of 2020-01-01T00:00:00Z is earlier than the latest snapshot's").and(predicate::str::contains("--backfill")));
+    assert_eq!(file_sha256(&db), before, "a refused ingest leaves the file byte-identical");
+    let output = deskql(&db).args(["ingest", "--json", "--backfill", "--as-of", "2020-01-01"]).arg(&second).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["as_of_source"], "--as-of");
+    // without --as-of the summary says where the as-of came from, and warns
+    let third = Snapshot::minimal().with("customers", &crate::fixture::CUSTOMERS.replace("'Dan'", "'Dana'")).write(&tmp.path().join("c"));
+    let output = deskql(&db).args(["ingest", "--json"]).arg(&third).output().unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["as_of_source"], "the newest input file's modification time");
+    assert!(summary["warnings"].to_string().contains("no --as-of"), "{summary}");
+}
+
+#[test]
+fn an_empty_mandatory_table_is_refused_in_full_mode() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    ingest(&db, &Snapshot::minimal().write(&tmp.path().join("a")), &["--as-of", "2025-04-01"]).success();
+    let empty = Snapshot::minimal()
+        .with("conversations", &format!("SELECT * FROM ({}) WHERE false", crate::fixture::CONVERSATIONS))
+        .with("threads", &format!("SELECT * FROM ({}) WHERE false", crate::fixture::THREADS))
+        .write(&tmp.path().join("b"));
+    let before = file_sha256(&db);
+    ingest(&db, &empty, &["--as-of", "2025-04-02"])
+        .code(INVALID)
+        .stderr(predicate::str::contains("conversations.parquet has no rows").and(predicate::str::contains("--allow-empty conversations")));
+    assert_eq!(file_sha256(&db), before);
+    ingest(&db, &empty, &["--as-of", "2025-04-02", "--allow-empty", "conversations", "--allow-empty", "threads"]).success();
+    assert_eq!(query(&db, "SELECT count(*) FROM conversations"), vec!["0"]);
+    ingest(&db, &empty, &["--allow-empty", "conversation"]).code(1).stderr(predicate::str::contains("--allow-empty conversation: not a table of the contract"));
+}
+
+#[test]
+fn instants_outside_the_time_zone_table_are_refused_with_the_row() {
+    for (bad, shown) in [("TIMESTAMP '1899-12-31 23:00:00'", "1899-12-31"), ("TIMESTAMP '2200-01-01 00:00:00'", "2200-01-01"), ("TIMESTAMP '0001-01-01 00:00:00'", "0001-01-01"), ("TIMESTAMP '9999-12-31 00:00:00'", "9999-12-31")] {
+        let threads = crate::fixture::THREADS.replace("TIMESTAMP '2025-03-30 02:30:00'", bad);
+        ingest_bad(Snapshot::minimal().with("threads", &threads), &["threads.created_at: 1 value(s) out of range: first at row 2 of", "thread_id=2", shown]);
+    }
+}
+
+#[test]
+fn glob_characters_in_the_folder_are_taken_literally() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    // A sibling folder that `exports*` would match as a glob, with more rows.
+    let literal = Snapshot::minimal().write(&tmp.path().join("exports*"));
+    let extra = crate::fixture::CONVERSATIONS.replace("(5001, 2,", "(5002, 3,");
+    Snapshot::minimal().with("conversations", &extra).write(&tmp.path().join("exports-other"));
+    let output = deskql(&db).args(["ingest", "--json", "--as-of", "2025-04-01"]).arg(&literal).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(query(&db, "SELECT count(*) FROM conversations"), vec!["2"], "only the folder's own files");
+}
+
+#[test]
+fn a_refused_ingest_leaves_the_file_byte_identical() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    ingest(&db, &Snapshot::minimal().write(&tmp.path().join("a")), &["--as-of", "2025-04-01"]).success();
+    let before = file_sha256(&db);
+    let bad = Snapshot::minimal().with("accounts", &crate::fixture::ACCOUNTS.replace("Europe/Paris", "Mars/Olympus")).write(&tmp.path().join("b"));
+    ingest(&db, &bad, &["--as-of", "2025-04-02"]).code(INVALID);
+    assert_eq!(file_sha256(&db), before);
+    assert!(!Path::new(&format!("{}.wal", db.display())).exists(), "no write-ahead log left behind");
+}

@@ -19,4 +19,5 @@ mod reports;
 mod robustness;
 mod sql;
 mod temporal;
+mod trust;
 mod usage;

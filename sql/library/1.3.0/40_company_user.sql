@@ -1,0 +1,259 @@
+-- deskql metric library: the Company, User and Team reports. Each report is
+-- a set of table macros with the same arguments:
+--   account, date_from, date_to        (local dates, [date_from, date_to))
+--   zone := NULL                       (IANA zone; default the account's)
+--   inboxes, channels, with_tags := NULL (filters, see scoped_conversations)
+--   viewer := NULL                     (user whose inbox access limits the report)
+--   snap := NULL                       (snapshot seq; default pinned or latest)
+-- and, for User and Team reports, `users` (a list of user ids) right after
+-- `account`; `metrics.team_user_ids(account, team)` gives a team's list.
+--
+-- 1.2.0: the same definitions as 1.0.0; the series and the conversation
+-- history read only the conversations active in the period.
+
+--- The metric cards of the Company report: one row per metric shown
+--- (`metrics.catalogue` rows of report 'company'), with section, metric,
+--- label, unit, value and ordinal (display order). Counts without any event
+--- are 0; averages and shares of nothing are NULL.
+CREATE OR REPLACE MACRO metrics.company(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
+                                         with_tags := NULL, viewer := NULL, snap := NULL, check_window := true) AS TABLE
+SELECT k.section, k.metric, k.label, k.unit, metrics.card_value(k.unit, a.value) AS value, k.ordinal
+FROM metrics.catalogue AS k
+LEFT JOIN metrics.activity(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
+                           with_tags := with_tags, viewer := viewer, snap := snap, check_window := check_window) AS a
+       USING (section, metric)
+WHERE k.report = 'company'
+ORDER BY k.ordinal;
+
+--- A card's value: counts and per-day rates of nothing are 0, other
+--- figures of nothing stay NULL (undefined).
+CREATE OR REPLACE MACRO metrics.card_value(unit, value) AS
+CASE WHEN unit IN ('count', 'per_day') THEN coalesce(value, 0) ELSE value END;
+
+--- The first day of the period before [date_from, date_to): the same number
+--- of days, ending where this one starts.
+CREATE OR REPLACE MACRO metrics.previous_from(date_from, date_to) AS
+CAST(date_from AS DATE) - CAST(CAST(date_to AS DATE) - CAST(date_from AS DATE) AS INTEGER);
+
+--- The Company report's cards next to the previous period of the same length
+--- (`metrics.previous_from`): `previous` value, `change` and its
+--- `change_unit` (`metrics.change`: percent change for counts, rates and
+--- times, point difference for percents and scores). `previous` is NULL when
+--- the previous period starts before the plan's history window.
+CREATE OR REPLACE MACRO metrics.company_compare(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
+                                                 with_tags := NULL, viewer := NULL, snap := NULL) AS TABLE
+WITH previous_period AS (
+    SELECT within_window
+    FROM metrics.period(account, metrics.previous_from(date_from, date_to), date_from, zone := zone, snap := snap, check_window := false)
+),
+current_cards AS (
+    SELECT * FROM metrics.company(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
+                                  with_tags := with_tags, viewer := viewer, snap := snap)
+),
+previous_cards AS (
+    SELECT c.section, c.metric, CASE WHEN w.within_window THEN c.value END AS value
+    FROM metrics.company(account, metrics.previous_from(date_from, date_to), date_from, zone := zone, inboxes := inboxes,
+                         channels := channels, with_tags := with_tags, viewer := viewer, snap := snap, check_window := false) AS c,
+         previous_period AS w
+)
+SELECT c.section, c.metric, c.label, c.unit, c.value, p.value AS previous,
+       metrics.change(c.unit, c.value, p.value) AS change, metrics.change_unit(c.unit) AS change_unit, c.ordinal
+FROM current_cards AS c
+LEFT JOIN previous_cards AS p USING (section, metric)
+ORDER BY c.ordinal;
+
+--- Activity per local day of the period (every day, zero-filled): `day`,
+--- `new_conversations` (created that day), `handled` (company: same as new;
+--- users: conversations they replied to or started that day),
+--- `replies_sent`, `customers_helped` (distinct customers replied to that
+--- day) and `closed` (distinct conversations set to closed that day), with
+--- the definitions of `metrics.activity`; `actors` as there.
+CREATE OR REPLACE MACRO metrics.activity_daily(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
+                                                with_tags := NULL, viewer := NULL, snap := NULL, actors := NULL) AS TABLE
+WITH p AS (
+    SELECT * FROM metrics.period(account, date_from, date_to, zone := zone, snap := snap)
+),
+days AS (
+    SELECT CAST(d AS DATE) AS day FROM p, range(CAST(p.local_from AS TIMESTAMP), CAST(p.local_to AS TIMESTAMP), INTERVAL 1 DAY) AS r(d)
+),
+scope AS MATERIALIZED (
+    SELECT c.account_id, c.conversation_id, c.customer_id, c.created_at, c.created_by_type, c.created_by_id
+    FROM metrics.scoped_conversations(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap) AS c
+),
+conversations AS (
+    SELECT c.*, CAST(metrics.to_local(c.created_at, p.zone_name) AS DATE) AS day
+    FROM scope AS c, p
+    WHERE c.created_at >= p.utc_from AND c.created_at < p.utc_to
+),
+-- the period's threads, read once (the fact layer's classification)
+period_threads AS MATERIALIZED (
+    SELECT t.conversation_id, t.actor_type, t.actor_id, t.is_reply, t.closes, c.customer_id,
+           CAST(metrics.to_local(t.created_at, p.zone_name) AS DATE) AS day
+    FROM metrics.fact_threads_at(snap, account := account, active_from := metrics.window_start(date_from),
+                                 active_to := metrics.window_end(date_to)) AS t
+    JOIN scope AS c USING (account_id, conversation_id), p
+    WHERE t.created_at >= p.utc_from AND t.created_at < p.utc_to
+),
+replies AS (
+    SELECT conversation_id, customer_id, day FROM period_threads
+    WHERE is_reply AND (actors IS NULL OR list_contains(actors, actor_id))
+),
+closes AS (
+    SELECT conversation_id, day FROM period_threads
+    WHERE closes AND (actors IS NULL OR (actor_type = 'user' AND list_contains(actors, actor_id)))
+),
+handled AS (
+    SELECT day, conversation_id FROM conversations
+    WHERE actors IS NULL OR (created_by_type = 'user' AND list_contains(actors, created_by_id))
+    UNION
+    SELECT day, conversation_id FROM replies WHERE actors IS NOT NULL
+)
+SELECT d.day,
+       (SELECT count(*) FROM conversations AS c WHERE c.day = d.day) AS new_conversations,
+       (SELECT count(*) FROM handled AS h WHERE h.day = d.day) AS handled,
+       (SELECT count(*) FROM replies AS r WHERE r.day = d.day) AS replies_sent,
+       (SELECT count(DISTINCT r.customer_id) FROM replies AS r WHERE r.day = d.day) AS customers_helped,
+       (SELECT count(DISTINCT x.conversation_id) FROM closes AS x WHERE x.day = d.day) AS closed
+FROM days AS d
+ORDER BY d.day;
+
+--- The Company report's series per local day: `metrics.activity_daily`
+--- for the whole company.
+CREATE OR REPLACE MACRO metrics.company_daily(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
+                                               with_tags := NULL, viewer := NULL, snap := NULL) AS TABLE
+SELECT day, new_conversations, replies_sent, customers_helped, closed
+FROM metrics.activity_daily(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
+                            with_tags := with_tags, viewer := viewer, snap := snap)
+ORDER BY day;
+
+--- The ids of a team's members (a sorted list), for the `users` argument of
+--- the User report macros: the Team report is the User report over them.
+CREATE OR REPLACE MACRO metrics.team_user_ids(account, team, snap := NULL) AS (
+    SELECT list(m.user_id ORDER BY m.user_id)
+    FROM main.team_members_at(metrics.snapshot_seq(snap)) AS m
+    WHERE m.account_id = account AND m.team_id = team
+);
+
+--- The Conversation History of a User (or Team) report: every conversation
+--- touched by anyone (any thread: customer, user, bot or workflow) in the
+--- period that one of `users` has touched at any time (any thread by them,
+--- or started by them), one row each, most recently active first: number,
+--- subject, customer, channel, current status, `replies_by_users` (their
+--- replies in the period), `first_response_time` (the conversation's),
+--- `response_time` (average of their replies in the period that answer a
+--- wait), `resolution_time` (if resolved), `last_activity_at` (local time of
+--- the last thread in the period).
+CREATE OR REPLACE MACRO metrics.user_conversations(account, users, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
+                                                    with_tags := NULL, viewer := NULL, snap := NULL, check_window := true) AS TABLE
+WITH p AS (
+    SELECT * FROM metrics.period(account, date_from, date_to, zone := zone, snap := snap, check_window := check_window)
+),
+conversations AS MATERIALIZED (
+    SELECT * FROM metrics.report_conversations(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
+                                               active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to))
+),
+threads AS MATERIALIZED (
+    SELECT t.*
+    FROM metrics.fact_threads_at(snap, account := account, active_from := metrics.window_start(date_from),
+                                 active_to := metrics.window_end(date_to)) AS t
+    SEMI JOIN conversations USING (account_id, conversation_id)
+),
+touched_in_period AS (
+    SELECT t.conversation_id, max(t.created_at) AS last_activity_at
+    FROM threads AS t, p
+    WHERE t.created_at >= p.utc_from AND t.created_at < p.utc_to
+    GROUP BY t.conversation_id
+    UNION ALL
+    -- a conversation created in the period without any thread (exports may lack the first one)
+    SELECT c.conversation_id, c.created_at
+    FROM conversations AS c, p
+    WHERE c.created_at >= p.utc_from AND c.created_at < p.utc_to
+),
+touched_by_users AS (
+    SELECT conversation_id FROM threads WHERE actor_type = 'user' AND list_contains(users, actor_id)
+    UNION
+    SELECT conversation_id FROM conversations WHERE created_by_type = 'user' AND list_contains(users, created_by_id)
+),
+user_replies AS (
+    -- their replies (`fact_replies`), from the threads already read
+    SELECT r.conversation_id, count(*) AS replies_by_users, avg(r.response_seconds) AS response_time
+    FROM threads AS r, p
+    WHERE r.is_reply AND r.created_at >= p.utc_from AND r.created_at < p.utc_to AND list_contains(users, r.actor_id)
+    GROUP BY r.conversation_id
+),
+history AS (
+    SELECT conversation_id, max(last_activity_at) AS last_activity_at
+    FROM touched_in_period
+    WHERE conversation_id IN (SELECT conversation_id FROM touched_by_users)
+    GROUP BY conversation_id
+)
+SELECT c.number,
+       c.conversation_id,
+       c.subject,
+       cu.name AS customer,
+       c.channel,
+       c.status,
+       coalesce(u.replies_by_users, 0) AS replies_by_users,
+       c.first_response_seconds AS first_response_time,
+       u.response_time,
+       c.resolution_seconds AS resolution_time,
+       metrics.to_local(h.last_activity_at, p.zone_name) AS last_activity_at
+FROM history AS h
+JOIN conversations AS c USING (conversation_id)
+LEFT JOIN main.customers_at(metrics.snapshot_seq(snap)) AS cu ON cu.account_id = c.account_id AND cu.customer_id = c.customer_id
+LEFT JOIN user_replies AS u USING (conversation_id)
+CROSS JOIN p
+ORDER BY h.last_activity_at DESC, c.number;
+
+--- The metric cards of the User report for `users` (one user; the Team
+--- report passes the team's members): the 'user' rows of
+--- `metrics.catalogue`, activity metrics (`metrics.activity` with
+--- `actors := users`) and the happiness section (`metrics.happiness_metrics`
+--- for ratings of those users). Same shape as `metrics.company`.
+CREATE OR REPLACE MACRO metrics.user_report(account, users, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
+                                             with_tags := NULL, viewer := NULL, snap := NULL, check_window := true) AS TABLE
+WITH figures AS (
+    SELECT * FROM metrics.activity(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
+                                   with_tags := with_tags, viewer := viewer, snap := snap, actors := users, check_window := check_window)
+    UNION ALL
+    SELECT * FROM metrics.happiness_metrics(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
+                                            with_tags := with_tags, viewer := viewer, snap := snap, actors := users, check_window := check_window)
+)
+SELECT k.section, k.metric, k.label, k.unit, metrics.card_value(k.unit, f.value) AS value, k.ordinal
+FROM metrics.catalogue AS k
+LEFT JOIN figures AS f USING (section, metric)
+WHERE k.report = 'user'
+ORDER BY k.ordinal;
+
+--- The User report's cards next to the previous period, as
+--- `metrics.company_compare` does for the Company report.
+CREATE OR REPLACE MACRO metrics.user_compare(account, users, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
+                                              with_tags := NULL, viewer := NULL, snap := NULL) AS TABLE
+WITH previous_period AS (
+    SELECT within_window
+    FROM metrics.period(account, metrics.previous_from(date_from, date_to), date_from, zone := zone, snap := snap, check_window := false)
+),
+current_cards AS (
+    SELECT * FROM metrics.user_report(account, users, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
+                                      with_tags := with_tags, viewer := viewer, snap := snap)
+),
+previous_cards AS (
+    SELECT c.section, c.metric, CASE WHEN w.within_window THEN c.value END AS value
+    FROM metrics.user_report(account, users, metrics.previous_from(date_from, date_to), date_from, zone := zone, inboxes := inboxes,
+                             channels := channels, with_tags := with_tags, viewer := viewer, snap := snap, check_window := false) AS c,
+         previous_period AS w
+)
+SELECT c.section, c.metric, c.label, c.unit, c.value, p.value AS previous,
+       metrics.change(c.unit, c.value, p.value) AS change, metrics.change_unit(c.unit) AS change_unit, c.ordinal
+FROM current_cards AS c
+LEFT JOIN previous_cards AS p USING (section, metric)
+ORDER BY c.ordinal;
+
+--- The User report's series per local day: `metrics.activity_daily` for
+--- `users` (`handled`: conversations they replied to or started that day).
+CREATE OR REPLACE MACRO metrics.user_daily(account, users, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
+                                            with_tags := NULL, viewer := NULL, snap := NULL) AS TABLE
+SELECT day, handled, replies_sent, customers_helped, closed
+FROM metrics.activity_daily(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
+                            with_tags := with_tags, viewer := viewer, snap := snap, actors := users)
+ORDER BY day;
