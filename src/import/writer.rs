@@ -10,7 +10,6 @@
 //! folder next to `--out` and renamed to it only when complete: a failed
 //! import leaves no folder behind (`SnapshotWriter`'s `Drop`).
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -329,7 +328,8 @@ impl TableWriter {
 pub struct SnapshotWriter {
     out: PathBuf,
     temp: PathBuf,
-    tables: BTreeMap<&'static str, TableWriter>,
+    /// In the order given (the summary lists them so).
+    tables: Vec<TableWriter>,
     committed: bool,
 }
 
@@ -350,18 +350,18 @@ impl SnapshotWriter {
         }
         std::fs::create_dir(&temp).with_context(|| format!("creating {}", temp.display()))?;
         // From here on, Drop removes the temporary folder if anything fails.
-        let mut writer = SnapshotWriter { out: out.to_path_buf(), temp, tables: BTreeMap::new(), committed: false };
+        let mut writer = SnapshotWriter { out: out.to_path_buf(), temp, tables: Vec::new(), committed: false };
         let contract = Contract::get();
         for name in tables {
             let table = contract.table(name).with_context(|| format!("internal error: the contract has no table {name}"))?;
             let file = TableWriter::create(&writer.temp, table)?;
-            writer.tables.insert(table.name.as_str(), file);
+            writer.tables.push(file);
         }
         Ok(writer)
     }
 
     fn table(&mut self, name: &str) -> Result<&mut TableWriter> {
-        self.tables.get_mut(name).with_context(|| format!("internal error: table {name} is not being written"))
+        self.tables.iter_mut().find(|t| t.table.name == name).with_context(|| format!("internal error: table {name} is not being written"))
     }
 
     /// Append a row whose identity is `key`; a later row with the same key
@@ -390,8 +390,8 @@ impl SnapshotWriter {
     /// contract, and move the folder to `out`. Rows per table.
     pub fn finish(mut self) -> Result<Vec<(String, u64)>> {
         let mut counts = Vec::new();
-        for (name, file) in std::mem::take(&mut self.tables) {
-            counts.push((name.to_string(), file.finish()?));
+        for file in std::mem::take(&mut self.tables) {
+            counts.push((file.table.name.clone(), file.finish()?));
         }
         check_against_contract(&self.temp, &counts)?;
         check_out(&self.out)?;
@@ -489,6 +489,29 @@ mod tests {
             .collect();
         assert_eq!(names, ["Two", "new"]);
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary folder left");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn replaced_rows_are_dropped_across_batches_and_row_groups() {
+        let dir = temp_dir("many");
+        let out = dir.join("snap");
+        let mut writer = SnapshotWriter::create(&out, &["accounts", "inboxes", "users", "customers", "conversations", "threads", "teams"]).unwrap();
+        // 20 000 rows (several batches); the last 5 000 replace the first 5 000.
+        for i in 0..20_000i64 {
+            let id = i % 15_000;
+            writer.append("teams", (id, 0), &team(id, &format!("v{i}"))).unwrap();
+        }
+        assert!(writer.finish().unwrap().contains(&("teams".to_string(), 15_000)));
+        let file = File::open(out.join("teams.parquet")).unwrap();
+        let mut names = Vec::new();
+        for batch in ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap() {
+            let batch = batch.unwrap();
+            let column = batch.column(2).as_any().downcast_ref::<arrow::array::StringArray>().unwrap();
+            names.extend(column.iter().map(|v| v.unwrap().to_string()));
+        }
+        assert_eq!(names.len(), 15_000);
+        assert_eq!((names[0].as_str(), names[9_999].as_str(), names[10_000].as_str()), ("v5000", "v14999", "v15000"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

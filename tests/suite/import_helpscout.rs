@@ -14,6 +14,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+use assert_cmd::assert::OutputAssertExt;
 use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -253,7 +254,7 @@ const TIER_1: &[(&str, f64)] = &[
 
 // After the incremental run (revision 2): C3 gets a customer thread on
 // 10-20 09:00 and Uma's reply at 10:00 closes it (response 3600; C3 now
-// resolved: 2 replies, created 10-07 10:00 -> 1 209 600 s); new chat C8
+// resolved: 2 replies, created 10-07 10:00 -> 13 days, 1 123 200 s); new chat C8
 // (customer 304) 10-25 16:00, Uma's chat 16:01 (response 60, first
 // response 60), line item 16:05 closes it (resolved on the first reply,
 // 300 s); R5 great on C8.
@@ -267,7 +268,7 @@ const COMPANY_COMBINED: &[(&str, f64)] = &[
     ("all/resolved", 5.0),
     ("all/resolved_on_first_reply", 20.0),
     ("all/replies_to_resolve", (2.0 + 2.0 + 2.0 + 2.0 + 1.0) / 5.0),
-    ("all/resolution_time", (14400.0 + 600.0 + 68400.0 + 1_209_600.0 + 300.0) / 5.0),
+    ("all/resolution_time", (14400.0 + 600.0 + 68400.0 + 1_123_200.0 + 300.0) / 5.0),
 ];
 const HAPPINESS_COMBINED: &[(&str, f64)] = &[("happiness/ratings", 5.0), ("happiness/great", 60.0), ("happiness/okay", 20.0), ("happiness/not_good", 20.0), ("happiness/happiness_score", 40.0)];
 
@@ -380,12 +381,12 @@ fn the_real_tap_s_output_imports_ingests_and_reports_the_hand_computed_figures()
 /// one mailbox, `records` inserted before the final STATE.
 fn extract(records: &str) -> String {
     format!(
-        "{}\n{}\n{}\n{}\n{}{}\n",
+        "{}\n{}\n{}\n{}\n{}\n{}\n",
         r#"{"type": "STATE", "value": {"currently_syncing": "users"}}"#,
         r#"{"type": "SCHEMA", "stream": "users", "schema": {}, "key_properties": ["id"]}"#,
         r#"{"type": "RECORD", "stream": "users", "record": {"id": 101, "first_name": "Olivia", "role": "owner", "type": "user", "created_at": "2026-01-10T09:00:00.000000Z"}}"#,
         r#"{"type": "SCHEMA", "stream": "mailboxes", "schema": {}, "key_properties": ["id"]}"#,
-        records,
+        records.trim_end(),
         r#"{"type": "STATE", "value": {"currently_syncing": null, "bookmarks": {}}}"#,
     )
 }
