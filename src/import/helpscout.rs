@@ -113,7 +113,8 @@ struct Importer<'a> {
     /// The earliest created_at of a mailbox or user: the account's default.
     earliest_created: Option<i64>,
     streams: BTreeMap<String, (u64, &'static str)>,
-    first_state: Option<Value>,
+    /// From the first STATE.
+    extract: Option<Extract>,
     last_state: Option<Value>,
 }
 
@@ -128,7 +129,7 @@ pub fn import(input: impl BufRead, settings: &Settings, out: &Path) -> Result<Ou
         skipped_conversations: HashMap::new(),
         earliest_created: None,
         streams: BTreeMap::new(),
-        first_state: None,
+        extract: None,
         last_state: None,
     };
     while let Some((line, message)) = reader.next_message()? {
@@ -176,15 +177,21 @@ impl Importer<'_> {
     }
 
     fn tally(&mut self, stream: &str) {
-        self.streams.entry(stream.to_string()).or_insert((0, use_of(stream))).0 += 1;
+        match self.streams.get_mut(stream) {
+            Some((records, _)) => *records += 1,
+            None => {
+                self.streams.insert(stream.to_string(), (1, use_of(stream)));
+            }
+        }
     }
 
     fn state(&mut self, value: Value) -> Result<()> {
-        if self.first_state.is_none() {
-            if Extract::of_first_state(&value) == Extract::Incremental && self.settings.account_created_at.is_none() {
+        if self.extract.is_none() {
+            let extract = Extract::of_first_state(&value);
+            if extract == Extract::Incremental && self.settings.account_created_at.is_none() {
                 return Err(MissingAccountCreatedAt.into());
             }
-            self.first_state = Some(value.clone());
+            self.extract = Some(extract);
         }
         self.last_state = Some(value);
         Ok(())
@@ -279,7 +286,8 @@ impl Importer<'_> {
     }
 
     fn finish(mut self, lines: u64) -> Result<Outcome> {
-        let extract = self.first_state.as_ref().map_or(Extract::Full, Extract::of_first_state);
+        // No STATE at all: refused as unfinished below, unless --allow-partial.
+        let extract = self.extract.unwrap_or(Extract::Full);
         let complete = self.check_complete(lines)?;
         let created_at = self.account_created_at()?;
         let settings = self.settings;
