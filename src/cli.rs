@@ -77,6 +77,12 @@ Examples:
   deskql ingest /exports/hourly --mode incremental --as-of 2026-11-24T15:00:00Z
   deskql ingest /exports/2020-01-01 --as-of 2020-01-01 --backfill      # an old export, on purpose")]
     Ingest(WithDb<crate::ingest::IngestArgs>),
+    /// Turn a help desk's export (Help Scout's tap-helpscout output) into a snapshot folder.
+    #[command(after_help = "\
+Examples:
+  tap-helpscout -c hs-config.json --catalog catalog.json | deskql import helpscout --account-id 1 --plan plus --timezone Europe/Paris - --out snap/full
+  deskql import helpscout --account-id 1 --account-created-at 2021-03-01 hs-inc.jsonl --out snap/inc --state-out hs-state.json")]
+    Import(crate::import::ImportArgs),
     /// List, drop or prune snapshots.
     #[command(after_help = "\
 Examples:
@@ -166,8 +172,10 @@ pub fn run() -> ExitCode {
 fn exit_code_for(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<crate::storage::DatabaseLocked>().is_some() {
         exit::LOCKED
-    } else if err.downcast_ref::<crate::ingest::InvalidSnapshot>().is_some() {
+    } else if err.downcast_ref::<crate::ingest::InvalidSnapshot>().is_some() || err.downcast_ref::<crate::import::InvalidExtract>().is_some() {
         exit::INVALID_SNAPSHOT
+    } else if err.downcast_ref::<crate::import::MissingAccountCreatedAt>().is_some() {
+        exit::USAGE
     } else if err.downcast_ref::<crate::ingest::SnapshotConflict>().is_some() {
         exit::CONFLICT
     } else {
@@ -179,6 +187,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
     let before = cli.db.as_ref();
     match cli.command {
         Some(Command::Ingest(c)) => crate::ingest::run(&c.db.resolve(before), &c.args),
+        Some(Command::Import(args)) => crate::import::run(&DbArg::default().resolve(before), &args),
         Some(Command::Snapshots(c)) => crate::snapshots::run(&c.db.resolve(before), &c.args),
         Some(Command::Generate(args)) => crate::generate::run(&args),
         Some(Command::Contract) => print_contract(),
