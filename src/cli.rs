@@ -17,10 +17,16 @@ pub const DEFAULT_DB: &str = "deskql.duckdb";
 
 #[derive(Parser, Debug)]
 #[command(name = "deskql", version, about = "Help-desk metrics on an embedded, temporal DuckDB", long_about = None)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// Database file [default: deskql.duckdb; `deskql demo`: deskql-demo.duckdb].
     #[arg(long, global = true, env = "DESKQL_DB", value_name = "FILE")]
     pub db: Option<PathBuf>,
+
+    /// `deskql` with no command is the shell, `deskql repl`, and takes its
+    /// options: `deskql --write` is `deskql repl --write`.
+    #[command(flatten, next_help_heading = "Shell options (deskql with no command is deskql repl)")]
+    pub shell: crate::repl::ShellOptions,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -105,7 +111,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Some(Command::Report(args)) => crate::report::run(&db, &args),
         Some(Command::Audit(args)) => crate::audit::run(&db, &args),
         Some(Command::Bench(args)) => crate::bench::run(&args),
-        None => crate::repl::run_repl(&db, &crate::repl::ReplArgs::default()),
+        None => crate::repl::run_repl(&db, &crate::repl::ReplArgs { options: cli.shell }),
     }
 }
 

@@ -3,15 +3,21 @@
 //! Read-only (the default) never holds the file between statements: each
 //! statement (or dot command) opens the database, runs, and closes it, so a
 //! cron ingest waiting for the write lock gets in between two queries. What
-//! a session sets (the pinned snapshot, `SET`/`RESET`/`USE`) is replayed on
-//! each open. With `--write` one read-write connection lives for the session.
+//! a session sets (the pinned snapshot, `SET`/`RESET`/`USE`, temporary views
+//! and macros) is replayed on each open. With `--write` one read-write
+//! connection lives for the session.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
 use duckdb::Connection;
 
+use crate::format::types::ColumnType;
 use crate::format::{Format, Style, TableOptions};
 use crate::outfile::OutputFile;
 use crate::storage::{self, Access};
@@ -30,6 +36,54 @@ pub struct Settings {
     pub max_rows: Option<usize>,
     /// How long a read-only statement waits for a writer to finish.
     pub wait: std::time::Duration,
+    /// Stop a script (or the rest of a line) at the first error: on in
+    /// scripts and `deskql sql`, off at the prompt (`.bail`).
+    pub bail: bool,
+    /// Syntax highlighting at the prompt (`.highlight`; never with NO_COLOR),
+    /// shared with the line editor.
+    pub highlight: Arc<AtomicBool>,
+}
+
+/// How the shell was started, for hints that name the command to type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `deskql`, `deskql repl`
+    Repl,
+    /// `deskql sql "..."`
+    Sql,
+}
+
+/// Results kept for `.last` up to this size (Arrow memory): a bigger one is
+/// said to be too big, not kept half.
+pub const LAST_RESULT_LIMIT: usize = 256 << 20;
+
+/// The last result shown, kept for `.last`.
+pub struct LastResult {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+    pub types: Vec<ColumnType>,
+    /// Bigger than `LAST_RESULT_LIMIT`: the batches were let go.
+    pub too_big: bool,
+    bytes: usize,
+}
+
+impl LastResult {
+    pub fn new(schema: SchemaRef, types: Vec<ColumnType>) -> LastResult {
+        LastResult { schema, batches: Vec::new(), types, too_big: false, bytes: 0 }
+    }
+
+    pub fn push(&mut self, batch: &RecordBatch) {
+        if self.too_big {
+            return;
+        }
+        self.bytes += batch.get_array_memory_size();
+        if self.bytes > LAST_RESULT_LIMIT {
+            self.too_big = true;
+            self.batches = Vec::new();
+        } else {
+            self.batches.push(batch.clone());
+        }
+    }
 }
 
 pub struct Session {
@@ -45,14 +99,29 @@ pub struct Session {
     pub target: Target,
     /// A person at a terminal: errors do not stop the shell, messages are shown.
     pub interactive: bool,
-    /// Reloaded after each statement when completion is on.
+    /// For completion (interactive sessions), reloaded when stale.
     catalog: Option<SharedCatalog>,
+    catalog_stale: bool,
+    /// The database file's size and modification time when the catalog was
+    /// loaded: another process (an ingest) changing it makes it stale too.
+    catalog_version: Option<(u64, std::time::SystemTime)>,
     /// Nesting of `.read`, bounded against a file that reads itself.
     pub read_depth: usize,
+    pub mode: Mode,
+    /// `.once FILE`: the next result goes there, then output is as before.
+    pub once: Option<OutputFile>,
+    /// For `.last`.
+    pub last: Option<LastResult>,
+    /// The last SQL statement run, for `.edit`.
+    pub last_sql: Option<String>,
+    /// Text `.edit` brought back, offered at the next prompt.
+    pub next_input: Option<String>,
+    /// A statement failed and the script went on (`.bail off`): the exit code says so.
+    pub failed: bool,
 }
 
 impl Session {
-    pub fn new(db: &Path, access: Access, settings: Settings, interactive: bool) -> Session {
+    pub fn new(db: &Path, access: Access, settings: Settings, interactive: bool, mode: Mode) -> Session {
         Session {
             db: db.to_path_buf(),
             access,
@@ -63,8 +132,28 @@ impl Session {
             target: Target::Stdout,
             interactive,
             catalog: None,
+            catalog_stale: false,
+            catalog_version: None,
             read_depth: 0,
+            mode,
+            once: None,
+            last: None,
+            last_sql: None,
+            next_input: None,
+            failed: false,
         }
+    }
+
+    /// The command that opens this shell read-write, for hints.
+    pub fn write_command(&self) -> &'static str {
+        match self.mode {
+            Mode::Repl => "`deskql repl --write` (or `deskql --write`)",
+            Mode::Sql => "`deskql sql --write \"...\"`",
+        }
+    }
+
+    pub fn highlighting(&self) -> bool {
+        self.settings.highlight.load(Ordering::Relaxed)
     }
 
     pub fn db(&self) -> &Path {
@@ -75,9 +164,16 @@ impl Session {
         self.access == Access::ReadOnly
     }
 
+    /// A statement may have changed the catalog (DDL, a temporary view): the
+    /// completion catalog is reloaded when the connection is released.
+    pub fn catalog_may_have_changed(&mut self) {
+        self.catalog_stale = true;
+    }
+
     /// Keep `catalog` up to date from now on.
     pub fn share_catalog(&mut self, shared: SharedCatalog) {
         self.catalog = Some(shared);
+        self.catalog_stale = true;
     }
 
     /// A connection for one statement; hand it back with `release`.
@@ -117,12 +213,18 @@ impl Session {
     }
 
     /// Read-only: close the connection (releasing the file lock). Read-write:
-    /// keep it for the next statement.
+    /// keep it for the next statement. The completion catalog is reloaded
+    /// only when it may have changed (loading it binds every view: too slow
+    /// to do after each query).
     pub fn release(&mut self, conn: Connection) {
+        let file_changed = self.catalog_version != file_version(&self.db);
         if let Some(shared) = &self.catalog
+            && (self.catalog_stale || file_changed)
             && let Ok(fresh) = Catalog::load(&conn)
         {
             catalog::store(shared, fresh);
+            self.catalog_stale = false;
+            self.catalog_version = file_version(&self.db);
         }
         if !self.is_read_only() {
             self.conn = Some(conn);
@@ -145,37 +247,44 @@ impl Session {
         Ok(())
     }
 
-    /// Record a state statement that has run, for the next read-only opens.
-    /// A repeated statement moves to the end instead of piling up.
+    /// Record a statement that has run and whose effect lasts (a setting, a
+    /// temporary view), for the next read-only opens. A repeated setting
+    /// moves to the end instead of piling up; definitions and drops keep
+    /// their order.
     pub fn remember(&mut self, statement: &str) {
-        if self.is_read_only() {
-            self.replay.retain(|s| s != statement);
-            self.replay.push(statement.to_string());
+        if !self.is_read_only() {
+            return;
         }
+        let setting = matches!(crate::sqltext::leading_words(statement, 1).first().map(String::as_str), Some("SET" | "RESET" | "USE"));
+        if setting {
+            self.replay.retain(|s| s != statement);
+        }
+        self.replay.push(statement.to_string());
+    }
+
+    /// Whether results go to the terminal (not a `.output`/`.once` file, not a pipe).
+    fn to_terminal(&self) -> bool {
+        self.once.is_none() && matches!(self.target, Target::Stdout) && io::stdout().is_terminal()
     }
 
     /// Options for the table format on the current target.
     pub fn table_options(&self) -> TableOptions {
-        let max_width = match self.target {
-            Target::Stdout if io::stdout().is_terminal() => crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)),
-            _ => None,
-        };
+        let max_width = if self.to_terminal() { crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)) } else { None };
         TableOptions { max_rows: self.settings.max_rows, max_width }
     }
 
     /// Terminal styling only on a terminal, and never with NO_COLOR set.
     pub fn style(&self) -> Style {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        match self.target {
-            Target::Stdout if io::stdout().is_terminal() && !no_color => Style::Terminal,
-            _ => Style::Plain,
-        }
+        if self.to_terminal() && !no_color() { Style::Terminal } else { Style::Plain }
     }
 
-    /// Where one result goes: the `.output` file, stdout, or (a person at a
-    /// terminal) stdout through the pager.
+    /// Where one result goes: the `.once` file, the `.output` file, stdout,
+    /// or (a person at a terminal) stdout through the pager.
     pub fn sink(&mut self) -> Sink<'_> {
         let interactive = self.interactive;
+        if let Some(file) = &mut self.once {
+            return Sink::File(file);
+        }
         match &mut self.target {
             Target::File(file) => Sink::File(file),
             Target::Stdout => match pager_height(interactive) {
@@ -198,6 +307,17 @@ impl Session {
             let _ = writeln!(io::stdout(), "{message}");
         }
     }
+}
+
+/// What tells a changed database file from an unchanged one, cheaply.
+fn file_version(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
+/// NO_COLOR set (to anything): no colours, no dimming (no-color.org).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 /// The pager and the screen height, when the pager applies: an interactive
