@@ -230,8 +230,8 @@ fn print_help() -> Result<()> {
     writeln!(
         std::io::stdout(),
         "\nSQL statements end with ';' and may span lines. TAB completes keywords, tables, columns and commands.\n\
-         Read-only (the default), each statement opens the database anew: settings and temporary views last, \
-         transactions and temporary tables do not (start with --write for them)."
+         Read-only (the default), the database is attached for each statement only: variables and temporary \
+         tables last for the session, transactions cannot (start with --write for them)."
     )?;
     Ok(())
 }
@@ -352,7 +352,7 @@ fn describe(session: &mut Session, name: &str) -> Result<()> {
     })?;
     let Some((schema, object, kind)) = found else { bail!("no table, view or macro named {name:?}; .tables lists them") };
     if kind == "macro" {
-        exec::run_query(session, DESCRIBE_MACRO_SQL, &[&schema, &object])
+        exec::run_query(session, DESCRIBE_MACRO_SQL, &[&schema as &dyn duckdb::ToSql, &object])
     } else {
         exec::run_statement(session, &format!("DESCRIBE {}.{}", quote_ident(&schema), quote_ident(&object)))
     }
@@ -362,8 +362,9 @@ fn describe(session: &mut Session, name: &str) -> Result<()> {
 fn snapshots(session: &mut Session) -> Result<()> {
     let any = session.with_connection(|conn, _| Ok(!crate::catalog::ids_newest_first(conn)?.is_empty()))?;
     if !any {
-        writeln!(session.sink(), "{}", crate::catalog::NO_SNAPSHOT_YET)?;
-        return Ok(());
+        let mut sink = session.sink();
+        writeln!(sink, "{}", crate::catalog::NO_SNAPSHOT_YET)?;
+        return sink.finish();
     }
     exec::run_statement(session, &SNAPSHOTS_SQL.replace("{{variable}}", SNAPSHOT_VARIABLE))
 }

@@ -152,7 +152,7 @@ pub fn run_query(session: &mut Session, sql: &str, params: &[&dyn ToSql]) -> Res
         Err(err) if err.downcast_ref::<DatabaseLocked>().is_some() => return Err(err),
         Err(err) => return Err(anyhow!(explain(session, &err))),
     }
-    if effect == Effect::Lasting {
+    if effect == Effect::Replayed {
         session.remember(sql);
     }
     if session.settings.timer {

@@ -1,11 +1,13 @@
 //! The state of one shell session and how it reaches the database.
 //!
-//! Read-only (the default) never holds the file between statements: each
-//! statement (or dot command) opens the database, runs, and closes it, so a
-//! cron ingest waiting for the write lock gets in between two queries. What
-//! a session sets (the pinned snapshot, `SET`/`RESET`/`USE`, temporary views
-//! and macros) is replayed on each open. With `--write` one read-write
-//! connection lives for the session.
+//! Read-only (the default) never holds the file between statements: the
+//! session has one in-memory DuckDB instance and connection
+//! (`storage::ReadOnlyInstance`), and each statement (or dot command)
+//! attaches the file read-only, runs, and detaches it, so a cron ingest
+//! waiting for the write lock gets in between two queries. What the session
+//! sets (the pinned snapshot, `SET VARIABLE`, temporary tables and views)
+//! lives on its connection; a `USE` is replayed after each attach. With
+//! `--write` one read-write connection lives for the session.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ use duckdb::Connection;
 use crate::format::types::ColumnType;
 use crate::format::{Format, Style, TableOptions};
 use crate::outfile::OutputFile;
-use crate::storage::{self, Access};
+use crate::storage::{self, Access, ReadOnlyInstance};
 
 use super::catalog::{self, Catalog, SharedCatalog};
 use super::pager::{self, Paged};
@@ -89,9 +91,11 @@ impl LastResult {
 pub struct Session {
     db: PathBuf,
     access: Access,
-    /// The session's connection, with `--write` only.
+    /// The session's connection: read-write with `--write`, else to the
+    /// read-only session's in-memory instance (`instance`).
     conn: Option<Connection>,
-    /// Statements re-run on each read-only open, in order.
+    instance: Option<ReadOnlyInstance>,
+    /// Statements re-run after each read-only attach (`USE`), in order.
     replay: Vec<String>,
     /// The snapshot id pinned by `.snapshot`, for the prompt.
     pub pinned: Option<String>,
@@ -126,6 +130,7 @@ impl Session {
             db: db.to_path_buf(),
             access,
             conn: None,
+            instance: None,
             replay: Vec::new(),
             pinned: None,
             settings,
@@ -177,45 +182,64 @@ impl Session {
     }
 
     /// A connection for one statement; hand it back with `release`.
+    /// Read-only: the session's in-memory instance with the file attached.
     pub fn connect(&mut self) -> Result<Connection> {
-        if let Some(conn) = self.conn.take() {
-            return Ok(conn);
-        }
-        let conn = self.open()?;
         if !self.is_read_only() {
+            if let Some(conn) = self.conn.take() {
+                return Ok(conn);
+            }
+            let conn = storage::open(&self.db, self.access)?;
             // A database first written from the shell gets the metric library,
             // as one first written by an ingest does.
             crate::library::install::ensure_installed(&conn)?;
+            return Ok(conn);
         }
-        for statement in &self.replay {
-            conn.execute_batch(statement)?;
+        let conn = match self.conn.take() {
+            Some(conn) => conn,
+            None => {
+                let (instance, conn) = ReadOnlyInstance::create(&self.db)?;
+                self.instance = Some(instance);
+                conn
+            }
+        };
+        match self.attach(&conn) {
+            Ok(()) => Ok(conn),
+            Err(err) => {
+                self.conn = Some(conn);
+                Err(err)
+            }
         }
-        Ok(conn)
     }
 
-    /// Open the file; read-only, retrying while a writer holds it, up to
-    /// `--wait` (said once at a terminal).
-    fn open(&self) -> Result<Connection> {
+    /// Attach the file, retrying while a writer holds it, up to `--wait`
+    /// (said once at a terminal); then the user's `USE`, if any.
+    fn attach(&self, conn: &Connection) -> Result<()> {
+        let Some(instance) = &self.instance else { return Ok(()) };
         let deadline = std::time::Instant::now() + self.settings.wait;
         let mut said = false;
         loop {
-            match storage::open(&self.db, self.access) {
-                Err(err) if self.is_read_only() && err.downcast_ref::<storage::DatabaseLocked>().is_some() && std::time::Instant::now() < deadline => {
+            match instance.attach(conn) {
+                Err(err) if err.downcast_ref::<storage::DatabaseLocked>().is_some() && std::time::Instant::now() < deadline => {
                     if self.interactive && !said {
                         eprintln!("(the database is being written by another process, an ingest perhaps; waiting for it)");
                         said = true;
                     }
                     std::thread::sleep(std::time::Duration::from_millis(100));
                 }
-                other => return other,
+                other => other?,
             }
+            break;
         }
+        for statement in &self.replay {
+            conn.execute_batch(statement)?;
+        }
+        Ok(())
     }
 
-    /// Read-only: close the connection (releasing the file lock). Read-write:
-    /// keep it for the next statement. The completion catalog is reloaded
-    /// only when it may have changed (loading it binds every view: too slow
-    /// to do after each query).
+    /// Read-only: detach the file (releasing its lock); read-write: keep the
+    /// connection for the next statement. The completion catalog is reloaded
+    /// first, only when it may have changed (loading it binds every view:
+    /// too slow to do after each query).
     pub fn release(&mut self, conn: Connection) {
         let file_changed = self.catalog_version != file_version(&self.db);
         if let Some(shared) = &self.catalog
@@ -226,9 +250,15 @@ impl Session {
             self.catalog_stale = false;
             self.catalog_version = file_version(&self.db);
         }
-        if !self.is_read_only() {
-            self.conn = Some(conn);
+        if let Some(instance) = &self.instance
+            && let Err(err) = instance.detach(&conn)
+        {
+            // Not detached, the file would stay locked: start afresh next time.
+            eprintln!("warning: could not release the database: {}", super::exec::message(&err));
+            self.instance = None;
+            return;
         }
+        self.conn = Some(conn);
     }
 
     /// Run `f` on a connection, then release it whatever `f` returned.
@@ -239,27 +269,20 @@ impl Session {
         result
     }
 
-    /// Set session state (`SET ...`, `RESET ...`, `USE ...`) now and, read-only,
-    /// on every later open.
+    /// Set session state (`SET VARIABLE ...`, `RESET VARIABLE ...`): it lives
+    /// on the session's connection.
     pub fn set_state(&mut self, statement: &str) -> Result<()> {
-        self.with_connection(|conn, _| Ok(conn.execute_batch(statement)?))?;
-        self.remember(statement);
-        Ok(())
+        self.with_connection(|conn, _| Ok(conn.execute_batch(statement)?))
     }
 
-    /// Record a statement that has run and whose effect lasts (a setting, a
-    /// temporary view), for the next read-only opens. A repeated setting
-    /// moves to the end instead of piling up; definitions and drops keep
-    /// their order.
+    /// Record a statement to run again after each read-only attach (a
+    /// `USE`: attaching makes the file the default database again). The
+    /// latest one wins.
     pub fn remember(&mut self, statement: &str) {
-        if !self.is_read_only() {
-            return;
+        if self.is_read_only() {
+            self.replay.clear();
+            self.replay.push(statement.to_string());
         }
-        let setting = matches!(crate::sqltext::leading_words(statement, 1).first().map(String::as_str), Some("SET" | "RESET" | "USE"));
-        if setting {
-            self.replay.retain(|s| s != statement);
-        }
-        self.replay.push(statement.to_string());
     }
 
     /// Whether results go to the terminal (not a `.output`/`.once` file, not a pipe).

@@ -479,16 +479,20 @@ fn bail_off_goes_on_after_errors_and_still_fails() {
 }
 
 #[test]
-fn read_only_says_what_does_not_last() {
+fn read_only_sessions_keep_their_temporary_objects_and_refuse_transactions() {
     let (_tmp, db) = empty_db();
-    for statement in ["BEGIN", "CREATE TEMP TABLE t AS SELECT 1 AS x"] {
-        script(&db, &format!("{statement};\n"))
-            .code(1)
-            .stderr(predicate::str::contains("read-only").and(predicate::str::contains("`deskql repl --write`")));
-    }
-    // A temporary view and macro last for the session.
-    let out = script_output(&db, ".mode csv\nCREATE TEMP VIEW v AS SELECT 41 AS x;\nCREATE TEMP MACRO inc(a) AS a + 1;\nSELECT inc(x) AS answer FROM v;\nDROP VIEW v;\nSELECT count(*) AS views FROM duckdb_views() WHERE view_name = 'v';\n");
+    script(&db, "BEGIN;\n").code(1).stderr(predicate::str::contains("read-only").and(predicate::str::contains("`deskql repl --write`")));
+    deskql(&db).args(["sql", "BEGIN"]).assert().code(1).stderr(predicate::str::contains("`deskql sql --write \"...\"`"));
+    // Temporary tables, views and macros last for the session (they live in
+    // memory, never in the file).
+    let out = script_output(
+        &db,
+        ".mode csv\nCREATE TEMP TABLE t AS SELECT 40 AS x;\nCREATE TEMP VIEW v AS SELECT x + 1 AS x FROM t;\nCREATE TEMP MACRO inc(a) AS a + 1;\n\
+         SELECT inc(x) AS answer FROM v;\nDROP VIEW v;\nSELECT count(*) AS views FROM duckdb_views() WHERE view_name = 'v';\n",
+    );
     assert_eq!(out, "answer\n42\nviews\n0\n");
+    // The file is not written to: it is attached read-only.
+    script(&db, "CREATE TABLE t(x INTEGER);\n").code(1).stderr(predicate::str::contains("read-only"));
     // Settings of DuckDB itself are locked: said plainly.
     script(&db, "SET threads = 1;\n").code(1).stderr(predicate::str::contains("locks DuckDB's configuration"));
     // Reading local files stays allowed.
