@@ -17,7 +17,6 @@ pub const DEFAULT_DB: &str = "deskql.duckdb";
 
 #[derive(Parser, Debug)]
 #[command(name = "deskql", version, about = "Help-desk metrics on an embedded, temporal DuckDB", long_about = None)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// Database file [default: deskql.duckdb; `deskql demo`: deskql-demo.duckdb].
     #[arg(long, global = true, env = "DESKQL_DB", value_name = "FILE")]
@@ -74,6 +73,13 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::OK });
         }
     };
+    if cli.command.is_some() && cli.shell != crate::repl::ShellOptions::default() {
+        eprintln!(
+            "error: --write, --wait, --format and --max-rows before a command are the shell's (`deskql --write` is \
+             `deskql repl --write`); give a command's options after its name"
+        );
+        return ExitCode::from(exit::USAGE);
+    }
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) if exit::is_broken_pipe(&err) => ExitCode::from(exit::OK),

@@ -132,11 +132,10 @@ mod tests {
     fn the_widest_column_gives_way_first() {
         // 1 + (3+3) + (50+3) + (30+3) = 93; 13 to take, all from the widest.
         assert_eq!(widths(&layout(&[3, 50, 30], Some(80))), [Some(3), Some(37), Some(30)]);
-        // 43 to take: both long columns levelled to 30 - 6.5.
-        let slots = layout(&[3, 50, 30], Some(50));
-        let w = widths(&slots);
-        assert_eq!(w[0], Some(3));
-        assert_eq!(total(&w.iter().map(|w| w.unwrap()).collect::<Vec<_>>()), 50);
+        // 38 to take: both long columns levelled down to 21.
+        assert_eq!(widths(&layout(&[3, 50, 30], Some(55))), [Some(3), Some(21), Some(21)]);
+        // 39: one character more than levelling to 21 gives.
+        assert_eq!(widths(&layout(&[3, 50, 30], Some(54))), [Some(3), Some(21), Some(20)]);
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! - `USE`: attaching the file makes it the default database again, so a
 //!   `USE` is replayed after each attach;
 //! - transactions (`BEGIN` ... `COMMIT`): refused when the statement runs,
-//!   saying why (the file is detached after each statement) and what to do.
+//!   saying why (the file is detached after each statement) and what to do;
+//! - `CHECKPOINT`, `VACUUM`: they write the file; DuckDB would skip them on a
+//!   database attached read-only and say nothing, so they are refused.
 
 use crate::sqltext::leading_words;
 
@@ -26,6 +28,9 @@ pub fn of(sql: &str, write_command: &str) -> Effect {
     let words = leading_words(sql, 1);
     match words.first().map(String::as_str).unwrap_or_default() {
         "USE" => Effect::Replayed,
+        verb @ ("CHECKPOINT" | "FORCE" | "VACUUM") => Effect::RefusedReadOnly(format!(
+            "{verb} writes the database file, and this session is read-only. Start the shell with {write_command} to run it."
+        )),
         verb @ ("BEGIN" | "START" | "COMMIT" | "ROLLBACK" | "ABORT" | "END") => Effect::RefusedReadOnly(format!(
             "{verb} refused: this session is read-only, and the database is attached for each statement and released \
              after it (so that an ingest can get in between two statements), so a transaction would end with its \
@@ -48,8 +53,8 @@ mod tests {
     }
 
     #[test]
-    fn transactions_are_refused_saying_why() {
-        for sql in ["BEGIN", "begin transaction", "START TRANSACTION", "COMMIT", "/* x */ ROLLBACK"] {
+    fn transactions_and_checkpoints_are_refused_saying_why() {
+        for sql in ["BEGIN", "begin transaction", "START TRANSACTION", "COMMIT", "/* x */ ROLLBACK", "CHECKPOINT", "force checkpoint", "VACUUM"] {
             let Effect::RefusedReadOnly(message) = of(sql, "`deskql repl --write`") else { panic!("{sql}") };
             assert!(message.contains("read-only") && message.contains("`deskql repl --write`"), "{message}");
         }

@@ -42,8 +42,8 @@ use crate::storage::{Access, DatabaseLocked};
 
 use session::{Mode, Session, Settings, TERMINAL_MAX_ROWS};
 
-/// Options shared by `repl` and `sql`.
-#[derive(Args, Debug, Default, Clone)]
+/// Options shared by `repl` and `sql` (and `deskql` with no command).
+#[derive(Args, Debug, Default, Clone, PartialEq, Eq)]
 pub struct ShellOptions {
     /// Open the database read-write (DDL/DML allowed) and keep it open for the
     /// session. Default: read-only, opened for each statement only.

@@ -12,7 +12,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 use arrow::datatypes::SchemaRef;
@@ -157,9 +157,6 @@ impl Session {
         }
     }
 
-    pub fn highlighting(&self) -> bool {
-        self.settings.highlight.load(Ordering::Relaxed)
-    }
 
     pub fn db(&self) -> &Path {
         &self.db
@@ -226,9 +223,8 @@ impl Session {
                     }
                     std::thread::sleep(std::time::Duration::from_millis(100));
                 }
-                other => other?,
+                other => break other?,
             }
-            break;
         }
         for statement in &self.replay {
             conn.execute_batch(statement)?;
