@@ -150,7 +150,8 @@ pub fn run_query(session: &mut Session, sql: &str, params: &[&dyn ToSql]) -> Res
         Err(err) if interrupt::take() || interrupt::is_interrupt_error(&err) => return Err(Interrupted.into()),
         // Kept as is: its type gives the exit code of a script (4).
         Err(err) if err.downcast_ref::<DatabaseLocked>().is_some() => return Err(err),
-        Err(err) => return Err(anyhow!(explain(session, &err))),
+        // Escaped here, since a script's error is printed by the caller.
+        Err(err) => return Err(anyhow!(text::escape(&explain(session, &err), Controls::KeepLines))),
     }
     if effect == Effect::Replayed {
         session.remember(sql);

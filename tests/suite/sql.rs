@@ -27,8 +27,8 @@ fn script_output(db: &Path, text: &str) -> String {
 fn every_format_exactly() {
     let (_tmp, db) = empty_db();
     let cases = [
-        ("table", "┌───────┬─────────┬──────┐\n│     a │ b       │ c    │\n│ int32 │ varchar │ null │\n├───────┼─────────┼──────┤\n│     1 │ x       │ NULL │\n└───────┴─────────┴──────┘\n"),
-        ("box", "┌───────┬─────────┬──────┐\n│     a │ b       │ c    │\n│ int32 │ varchar │ null │\n├───────┼─────────┼──────┤\n│     1 │ x       │ NULL │\n└───────┴─────────┴──────┘\n"),
+        ("table", "┌───────┬─────────┬────────┐\n│     a │ b       │ c      │\n│ int32 │ varchar │ \"NULL\" │\n├───────┼─────────┼────────┤\n│     1 │ x       │ NULL   │\n└───────┴─────────┴────────┘\n"),
+        ("box", "┌───────┬─────────┬────────┐\n│     a │ b       │ c      │\n│ int32 │ varchar │ \"NULL\" │\n├───────┼─────────┼────────┤\n│     1 │ x       │ NULL   │\n└───────┴─────────┴────────┘\n"),
         ("list", "a|b|c\n1|x|NULL\n"),
         ("csv", "a,b,c\n1,x,\n"),
         ("json", "[{\"a\":1,\"b\":\"x\",\"c\":null}]\n"),
@@ -87,7 +87,7 @@ fn nested_values_in_every_format() {
     let query = "SELECT [1, 2] AS l, {'k': 'v'} AS s, DATE '2026-11-01' AS d, 1.50::DECIMAL(5,2) AS m";
     assert_eq!(sql_output(&db, &["--format", "csv", query]), "l,s,d,m\n\"[1, 2]\",{'k': v},2026-11-01,1.50\n");
     assert_eq!(sql_output(&db, &["--format", "json", query]), "[{\"l\":[1,2],\"s\":{\"k\":\"v\"},\"d\":\"2026-11-01\",\"m\":1.50}]\n");
-    assert!(sql_output(&db, &[query]).contains("│ [1, 2]  │ {'k': v}  │ 2026-11-01 │         1.50 │"), "{}", sql_output(&db, &[query]));
+    assert!(sql_output(&db, &[query]).contains("│ [1, 2]  │ {'k': v}          │ 2026-11-01 │         1.50 │"), "{}", sql_output(&db, &[query]));
 }
 
 #[test]
@@ -283,7 +283,7 @@ const EVERY_TYPE: &[(&str, &str, &str)] = &[
     ("list_ts", "['infinity'::TIMESTAMP]", "[infinity]"),
     ("arr", "[1, 2, 3]::INTEGER[3]", "[1, 2, 3]"),
     ("rec", "{'k': 'v', 'n': 1}", "{'k': v, 'n': 1}"),
-    ("rec_tz", "{'at': TIMESTAMPTZ '2026-11-01 10:00:00+00'}", "{'at': 2026-11-01 10:00:00+00}"),
+    ("rec_tz", "{'at': TIMESTAMPTZ '2026-11-01 10:00:00+00'}", "{'at': '2026-11-01 10:00:00+00'}"),
     ("dict", "MAP {'a': 1}", "{a=1}"),
     ("dict_int", "MAP {1: 'x'}", "{1=x}"),
     ("tagged", "union_value(num := 2)::UNION(num INTEGER, str VARCHAR)", "2"),
@@ -322,7 +322,7 @@ fn every_type_reads_as_duckdb_writes_it_in_every_text_format() {
         assert!(!out.contains("ERROR") && !out.contains("Cast error") && !out.contains(" value>"), "{out}");
     }
     // The header shows DuckDB's types, as the DuckDB CLI does.
-    for type_name in ["int32", "int128", "uint128", "decimal(38,10)", "timestamp with time zone", "time with time zone", "interval", "blob", "bit", "int32[3]", "struct(k varchar, n integer)", "map(varchar, integer)"] {
+    for type_name in ["int32", "int128", "uint128", "decimal(38,10)", "timestamp with time zone", "time with time zone", "interval", "blob", "bit", "integer[3]", "int32[]", "struct(k varchar, n integer)", "map(varchar, integer)"] {
         assert!(table.contains(type_name), "{type_name} missing from the header:\n{table}");
     }
 }
@@ -447,7 +447,8 @@ fn last_shows_the_last_result_whole() {
     let out = script_output(&db, ".maxrows 4\nSELECT i FROM range(10) t(i);\n.last\n");
     assert!(out.contains("10 rows, 4 shown"), "{out}");
     let after = &out[out.find("10 rows, 4 shown").unwrap()..];
-    assert!(after.contains("│     5 │") && !after.contains("shown\n┌") , "{after}");
+    let whole: String = after.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert!(whole.contains("│     5 │") && !whole.contains("shown") && !whole.contains('…'), "{after}");
     // In the format of the moment.
     assert!(script_output(&db, "SELECT 1 AS a;\n.mode csv\n.last\n").ends_with("a\n1\n"));
     script(&db, ".last\n").code(1).stderr(predicate::str::contains("no result yet"));
