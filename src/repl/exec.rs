@@ -56,7 +56,9 @@ pub fn run_script(session: &mut Session, text: &str) -> Result<Flow> {
             Err(err) if session.settings.bail => return Err(err),
             Err(err) => {
                 report_error(&err);
-                session.failed = true;
+                // A script's exit code says an error happened; a person at
+                // the prompt saw it.
+                session.failed |= !session.interactive;
             }
         }
     }
