@@ -168,7 +168,7 @@ pub fn run_query(session: &mut Session, sql: &str, params: &[&dyn ToSql]) -> Res
 fn execute(conn: &Connection, session: &mut Session, sql: &str, params: &[&dyn ToSql]) -> Result<()> {
     let _running = interrupt::Running::new(conn.interrupt_handle());
     let format = session.settings.format;
-    let mut prepared = query::prepare(conn, sql, Family::of(format))?;
+    let mut prepared = crate::trace::trace("prepare", || query::prepare(conn, sql, Family::of(format)))?;
     let stream = prepared.stmt.stream_arrow(params)?;
     let schema = stream.get_schema();
     if !shows_result(sql, &schema) {

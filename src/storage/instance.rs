@@ -47,19 +47,23 @@ impl ReadOnlyInstance {
             bail!("database {} does not exist; create it with `deskql ingest DIR` (or `deskql demo`)", self.path.display());
         }
         waiting::let_writer_in(&self.path);
-        // Attached still if the last statement ended without releasing it.
-        self.detach(conn)?;
         let literal = format!("'{}'", self.path.to_string_lossy().replace('\'', "''"));
-        match conn.execute_batch(&format!("ATTACH {literal} AS {} (READ_ONLY); USE {};", self.alias, self.alias)) {
-            Ok(()) => Ok(()),
+        let attached = crate::trace::trace("attach", || Ok(conn.execute_batch(&format!("ATTACH {literal} AS {} (READ_ONLY)", self.alias))?));
+        match attached {
+            Ok(()) => {
+                if let Err(err) = conn.execute_batch(&format!("USE {}", self.alias)) {
+                    self.detach(conn)?;
+                    return Err(err.into());
+                }
+                Ok(())
+            }
             Err(err) if is_lock_error(&err.to_string()) => Err(DatabaseLocked { path: self.path.display().to_string(), detail: err.to_string() }.into()),
-            Err(err) => Err(anyhow::Error::new(err).context(format!("opening database {}", self.path.display()))),
+            Err(err) => Err(err.context(format!("opening database {}", self.path.display()))),
         }
     }
 
     /// Release the file (a no-op when it is not attached).
     pub fn detach(&self, conn: &Connection) -> Result<()> {
-        conn.execute_batch(&format!("USE memory; DETACH DATABASE IF EXISTS {};", self.alias))?;
-        Ok(())
+        crate::trace::trace("detach", || Ok(conn.execute_batch(&format!("USE memory; DETACH DATABASE IF EXISTS {};", self.alias))?))
     }
 }
