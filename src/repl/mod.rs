@@ -46,7 +46,7 @@ use session::{Mode, Session, Settings, TERMINAL_MAX_ROWS};
 #[derive(Args, Debug, Default, Clone, PartialEq, Eq)]
 pub struct ShellOptions {
     /// Open the database read-write (DDL/DML allowed) and keep it open for the
-    /// session. Default: read-only, opened for each statement only.
+    /// session. Default: read-only, the file held only while a statement runs.
     #[arg(long)]
     pub write: bool,
     /// Seconds to wait for another writer (an ingest) to finish: with
