@@ -178,34 +178,29 @@ fn execute(conn: &Connection, session: &mut Session, sql: &str, params: &[&dyn T
         return Ok(());
     }
     session.last_sql = Some(sql.to_string());
-    let mut last = LastResult::new(schema.clone(), prepared.types.clone());
-    let (options, style) = (session.table_options(), session.style());
-    let layout = Layout { types: Some(prepared.types), cell_limit: Some(options.max_width.unwrap_or(CELL_LIMIT)) };
-    let mut sink = session.sink();
-    let mut writer = ResultWriter::new(&mut sink, schema, format, &options, layout, style)?;
-    for batch in stream {
-        let batch = batch?;
-        writer.push(&batch)?;
-        last.push(&batch);
-    }
-    writer.finish()?;
-    sink.finish()?;
-    session.last = Some(last);
-    Ok(())
+    print_result(session, schema, prepared.types, stream.map(|batch| batch.map_err(anyhow::Error::from)))
 }
 
 /// Show a result built by deskql itself (a dot command's listing) as a
 /// query's result is shown.
 pub fn show(session: &mut Session, schema: SchemaRef, batches: &[RecordBatch], types: Vec<ColumnType>) -> Result<()> {
+    print_result(session, schema, types, batches.iter().cloned().map(Ok))
+}
+
+/// Write a result in the session's format to its output while the batches
+/// arrive, and keep it for `.last`.
+fn print_result(session: &mut Session, schema: SchemaRef, types: Vec<ColumnType>, batches: impl Iterator<Item = Result<RecordBatch>>) -> Result<()> {
     let format = session.settings.format;
     let (options, style) = (session.table_options(), session.style());
+    // On a terminal no cell is wider than the screen; elsewhere `CELL_LIMIT`.
     let layout = Layout { types: Some(types.clone()), cell_limit: Some(options.max_width.unwrap_or(CELL_LIMIT)) };
     let mut last = LastResult::new(schema.clone(), types);
     let mut sink = session.sink();
     let mut writer = ResultWriter::new(&mut sink, schema, format, &options, layout, style)?;
     for batch in batches {
-        writer.push(batch)?;
-        last.push(batch);
+        let batch = batch?;
+        writer.push(&batch)?;
+        last.push(&batch);
     }
     writer.finish()?;
     sink.finish()?;

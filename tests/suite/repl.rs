@@ -111,6 +111,9 @@ fn tab_completes_names_from_the_live_catalog() {
     // A table created in this session is offered at once.
     let t = start(&db, &["--write"], &[]);
     t.command("CREATE TABLE scratch_pad(only_column INTEGER);");
+    // The next prompt, not the one the statement was typed at (keys typed
+    // while the statement runs may be lost when the line editor starts).
+    t.wait_for_n("deskql[rw]> ", 2);
     t.wait_prompt();
     t.type_text("SELECT only_c");
     t.press("Tab");
