@@ -319,39 +319,42 @@ fn check_accepted_values(conn: &Connection, table: &Table, files: &TableFiles, c
 }
 
 fn check_format(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, broken: &[String], problems: &mut Problems) -> Result<()> {
-    let Some(condition) = format_condition(column).filter(|c| broken.contains(c)) else { return Ok(()) };
-    let name = quote_ident(&column.name);
-    if let Some(v) = first_violation(conn, table, &name, &condition)? {
-        problems.error(
-            &table.name,
-            Some(&column.name),
-            format!(
-                "{} row(s) with an unknown time zone: first at {}: {:?}; expected an IANA name such as Europe/Paris or America/New_York",
-                v.count,
-                locate(files, &v),
-                v.value.unwrap_or_default()
-            ),
-        );
-    }
-    Ok(())
+    let rule = ValueRule {
+        condition: format_condition(column),
+        what: "row(s) with an unknown time zone",
+        expected: "an IANA name such as Europe/Paris or America/New_York",
+    };
+    rule.check(conn, table, files, column, broken, problems)
 }
 
 fn check_range(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, broken: &[String], problems: &mut Problems) -> Result<()> {
-    let Some(condition) = range_condition(column).filter(|c| broken.contains(c)) else { return Ok(()) };
-    let name = quote_ident(&column.name);
-    if let Some(v) = first_violation(conn, table, &name, &condition)? {
-        problems.error(
-            &table.name,
-            Some(&column.name),
-            format!(
-                "{} value(s) out of range: first at {}: {:?}; expected an instant from 1900-01-01 to 2200-01-01 (UTC), the range deskql can place in local time",
-                v.count,
-                locate(files, &v),
-                v.value.unwrap_or_default()
-            ),
-        );
+    let rule = ValueRule {
+        condition: range_condition(column),
+        what: "value(s) out of range",
+        expected: "an instant from 1900-01-01 to 2200-01-01 (UTC), the range deskql can place in local time",
+    };
+    rule.check(conn, table, files, column, broken, problems)
+}
+
+/// A rule on a column's values whose breach is reported with the first
+/// offending row and its value.
+struct ValueRule {
+    condition: Option<String>,
+    /// What the count counts, e.g. "value(s) out of range".
+    what: &'static str,
+    expected: &'static str,
+}
+
+impl ValueRule {
+    /// Report the rule's first breach, if the counting scan found any (`broken`).
+    fn check(&self, conn: &Connection, table: &Table, files: &TableFiles, column: &Column, broken: &[String], problems: &mut Problems) -> Result<()> {
+        let Some(condition) = self.condition.as_ref().filter(|c| broken.contains(c)) else { return Ok(()) };
+        if let Some(v) = first_violation(conn, table, &quote_ident(&column.name), condition)? {
+            let found = format!("{} {}: first at {}: {:?}", v.count, self.what, locate(files, &v), v.value.clone().unwrap_or_default());
+            problems.error(&table.name, Some(&column.name), format!("{found}; expected {}", self.expected));
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 fn check_duplicates(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<()> {

@@ -78,12 +78,8 @@ const USER: ReportSpec = ReportSpec {
     catalogue: "user",
     queries: "user",
     tables: USER_TABLES,
-    period: PeriodRule::Dates,
     subject: SubjectRule::User,
-    scoped: true,
-    benchmarked: false,
-    benchmark_section: None,
-    deflection_window: false,
+    ..COMPANY
 };
 
 const TEAM: ReportSpec = ReportSpec { kind: ReportKind::Team, subject: SubjectRule::Team, ..USER };
@@ -93,12 +89,8 @@ const HAPPINESS: ReportSpec = ReportSpec {
     catalogue: "happiness",
     queries: "happiness",
     tables: &[TableSpec { name: "ratings", title: "Ratings" }],
-    period: PeriodRule::Dates,
     subject: SubjectRule::Either,
-    scoped: true,
-    benchmarked: false,
-    benchmark_section: None,
-    deflection_window: false,
+    ..COMPANY
 };
 
 const USAGE: ReportSpec = ReportSpec {

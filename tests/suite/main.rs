@@ -9,6 +9,7 @@ mod access;
 mod audit;
 mod bench;
 mod generate;
+mod import_helpscout;
 mod ingest;
 mod layers;
 mod library;
