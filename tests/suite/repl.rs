@@ -235,6 +235,8 @@ fn syntax_is_highlighted_unless_turned_off() {
     assert!(coloured.contains("\u{1b}[32mSELECT") && coloured.contains("\u{1b}[33m'str'") && coloured.contains("\u{1b}[33m42"), "{coloured:?}");
     t.press("C-c");
     t.command(".highlight off");
+    // Its echo first: the prompt it was typed at is not the next one.
+    t.wait_for("deskql> .highlight off");
     t.wait_prompt();
     t.type_text("SELECT 'plain'");
     t.wait_for("SELECT 'plain'");
