@@ -29,6 +29,11 @@ pub struct Cli {
     #[arg(long, env = "DESKQL_DB", value_name = "FILE")]
     pub db: Option<PathBuf>,
 
+    /// `deskql` with no command is the shell, `deskql repl`, and takes its
+    /// options: `deskql --write` is `deskql repl --write`.
+    #[command(flatten, next_help_heading = "Shell options (deskql with no command is deskql repl)")]
+    pub shell: crate::repl::ShellOptions,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -77,6 +82,12 @@ Examples:
   deskql ingest /exports/hourly --mode incremental --as-of 2026-11-24T15:00:00Z
   deskql ingest /exports/2020-01-01 --as-of 2020-01-01 --backfill      # an old export, on purpose")]
     Ingest(WithDb<crate::ingest::IngestArgs>),
+    /// Turn a help desk's export (Help Scout's tap-helpscout output) into a snapshot folder.
+    #[command(after_help = "\
+Examples:
+  tap-helpscout -c hs-config.json --catalog catalog.json | deskql import helpscout --account-id 1 --plan plus --timezone Europe/Paris - --out snap/full
+  deskql import helpscout --account-id 1 --account-created-at 2021-03-01 hs-inc.jsonl --out snap/inc --state-out hs-state.json")]
+    Import(crate::import::ImportArgs),
     /// List, drop or prune snapshots.
     #[command(after_help = "\
 Examples:
@@ -153,6 +164,13 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::OK });
         }
     };
+    if cli.command.is_some() && cli.shell != crate::repl::ShellOptions::default() {
+        eprintln!(
+            "error: --write, --wait, --format and --max-rows before a command are the shell's (`deskql --write` is \
+             `deskql repl --write`); give a command's options after its name"
+        );
+        return ExitCode::from(exit::USAGE);
+    }
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) if exit::is_broken_pipe(&err) => ExitCode::from(exit::OK),
@@ -166,8 +184,10 @@ pub fn run() -> ExitCode {
 fn exit_code_for(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<crate::storage::DatabaseLocked>().is_some() {
         exit::LOCKED
-    } else if err.downcast_ref::<crate::ingest::InvalidSnapshot>().is_some() {
+    } else if err.downcast_ref::<crate::ingest::InvalidSnapshot>().is_some() || err.downcast_ref::<crate::import::InvalidExtract>().is_some() {
         exit::INVALID_SNAPSHOT
+    } else if err.downcast_ref::<crate::import::MissingAccountCreatedAt>().is_some() {
+        exit::USAGE
     } else if err.downcast_ref::<crate::ingest::SnapshotConflict>().is_some() {
         exit::CONFLICT
     } else {
@@ -179,6 +199,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
     let before = cli.db.as_ref();
     match cli.command {
         Some(Command::Ingest(c)) => crate::ingest::run(&c.db.resolve(before), &c.args),
+        Some(Command::Import(args)) => crate::import::run(&DbArg::default().resolve(before), &args),
         Some(Command::Snapshots(c)) => crate::snapshots::run(&c.db.resolve(before), &c.args),
         Some(Command::Generate(args)) => crate::generate::run(&args),
         Some(Command::Contract) => print_contract(),
@@ -190,7 +211,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Some(Command::Report(c)) => crate::report::run(&c.db.resolve(before), &c.args),
         Some(Command::Audit(c)) => crate::audit::run(&c.db.resolve(before), &c.args),
         Some(Command::Bench(args)) => crate::bench::run(&args),
-        None => crate::repl::run_repl(&DbArg::default().resolve(before), &crate::repl::ReplArgs::default()),
+        None => crate::repl::run_repl(&DbArg::default().resolve(before), &crate::repl::ReplArgs { options: cli.shell }),
     }
 }
 

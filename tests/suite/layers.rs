@@ -14,6 +14,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("bench", 1),
     ("demo", 1),
     ("generate", 1),
+    ("import", 1),
     ("ingest", 1),
     ("repl", 1),
     ("report", 1),

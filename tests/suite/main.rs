@@ -10,6 +10,7 @@ mod audit;
 mod bench;
 mod generate;
 mod html;
+mod import_helpscout;
 mod ingest;
 mod layers;
 mod library;
