@@ -69,11 +69,13 @@ WITH declared AS (
       AND o.opens < metrics.office_closes(o.closes)
 ),
 defaults AS (
+    -- accounts without account-wide rows: open all day, every day
     SELECT a.account_id, 0 AS team_id, DATE '1900-01-01' AS declared_from, CAST(w.weekday AS INTEGER) AS weekday,
            TIME '00:00:00' AS opens, TIME '24:00:00' AS closes, true AS is_default
-    FROM main.accounts_at(metrics.snapshot_seq(snap)) AS a, range(1, 8) AS w(weekday)
-    WHERE (account IS NULL OR a.account_id = account)
-      AND NOT EXISTS (SELECT 1 FROM declared AS d WHERE d.account_id = a.account_id AND d.team_id = 0)
+    FROM main.accounts_at(metrics.snapshot_seq(snap)) AS a
+    CROSS JOIN range(1, 8) AS w(weekday)
+    LEFT JOIN (SELECT DISTINCT account_id FROM declared WHERE team_id = 0) AS d ON d.account_id = a.account_id
+    WHERE (account IS NULL OR a.account_id = account) AND d.account_id IS NULL
 ),
 effective AS (
     SELECT *,
@@ -125,8 +127,8 @@ schedule AS MATERIALIZED (
     -- the team's schedule when it has one, else the account's
     SELECT s.*
     FROM all_schedules AS s
-    WHERE s.team_id = team
-       OR (s.team_id = 0 AND NOT EXISTS (SELECT 1 FROM all_schedules AS x WHERE x.account_id = s.account_id AND x.team_id = team))
+    LEFT JOIN (SELECT DISTINCT account_id FROM all_schedules WHERE team_id = team) AS t ON t.account_id = s.account_id
+    WHERE s.team_id = team OR (s.team_id = 0 AND t.account_id IS NULL)
 ),
 versions AS (
     SELECT DISTINCT account_id, team_id, valid_from FROM schedule
@@ -135,10 +137,10 @@ days AS (
     -- every local day whose hours can meet the range (offsets are within
     -- -12 and +14 hours), minus the holidays
     SELECT z.account_id, z.zone, CAST(r.day AS DATE) AS local_day
-    FROM zones AS z,
-         range(CAST(CAST(range_from AS DATE) - 1 AS TIMESTAMP), CAST(CAST(range_to AS DATE) + 2 AS TIMESTAMP), INTERVAL 1 DAY) AS r(day)
-    WHERE NOT EXISTS (SELECT 1 FROM main.holidays_at(metrics.snapshot_seq(snap)) AS h
-                      WHERE h.account_id = z.account_id AND h.day = CAST(r.day AS DATE))
+    FROM zones AS z
+    CROSS JOIN range(CAST(CAST(range_from AS DATE) - 1 AS TIMESTAMP), CAST(CAST(range_to AS DATE) + 2 AS TIMESTAMP), INTERVAL 1 DAY) AS r(day)
+    LEFT JOIN main.holidays_at(metrics.snapshot_seq(snap)) AS h ON h.account_id = z.account_id AND h.day = CAST(r.day AS DATE)
+    WHERE h.account_id IS NULL
 ),
 offsets AS (
     -- the zones' offset rows around the range, with the local time at

@@ -16,32 +16,11 @@
 -- schedule of the account or of `team` (see 16_office_hours.sql). The
 -- calendar columns are unchanged.
 
---- One row per thread (conversation event) of a published, non-spam
---- conversation, in conversation order (`created_at`, then `thread_id`), with
---- its classification:
---- - `is_reply`: a user's reply, chat message or phone note (type 'reply',
----   'chat' or 'phone' by actor_type 'user'). Notes, line items, status
----   changes and assignments are not replies.
---- - `is_customer_message`: any thread by the customer (actor_type 'customer').
---- - `is_message`: a reply or a customer message (bots and workflows excluded).
---- - `closes`: the thread set the status to 'closed'.
---- - `thread_index`: 1-based position in the conversation; `replies_so_far`:
----   user replies up to and including this thread; `reply_number`: for a
----   reply, that same count (1 = the conversation's first reply).
---- - For a reply, the customer wait it answers: `wait_started_at`, the
----   earliest customer message after the previous reply (or since the
----   conversation began, for the first reply) and before this one, and
----   `response_seconds`, from then to this reply (its response time). Both
----   NULL when no customer message is waiting (a follow-up, or an outbound
----   conversation a user started), and for other threads.
---- - With `office_hours := true`, `office_response_seconds`: the office
----   time of that wait (`metrics.office_clock` of the account's schedule, or
----   `team`'s when it has one: open seconds in [wait_started_at, reply));
----   NULL otherwise and wherever `response_seconds` is NULL.
---- `account` (optional) keeps one account's threads only; `active_from` and
---- `active_to` (optional) only those of conversations active in that window.
-CREATE OR REPLACE MACRO metrics.fact_threads_at(snap, account := NULL, active_from := NULL, active_to := NULL,
-                                                 office_hours := false, team := NULL) AS TABLE
+--- The thread facts of `metrics.fact_threads_at` without the office-time
+--- column: what the other fact macros build on, so that a report in
+--- calendar time plans no office-hours code. Same arguments but
+--- `office_hours` and `team`.
+CREATE OR REPLACE MACRO metrics.fact_threads_calendar_at(snap, account := NULL, active_from := NULL, active_to := NULL) AS TABLE
 WITH classified AS (
     SELECT t.account_id,
            t.conversation_id,
@@ -81,31 +60,71 @@ waits AS (
     FROM ordered
     WHERE is_customer_message
     GROUP BY account_id, conversation_id, replies_so_far
-),
-threads AS MATERIALIZED (
-    SELECT o.account_id, o.conversation_id, o.thread_id, o.type, o.actor_type, o.actor_id, o.created_at, o.status, o.assigned_to, o.channel,
-           o.is_reply, o.is_customer_message, o.is_message, o.closes, o.thread_index, o.replies_so_far,
-           CASE WHEN o.is_reply THEN o.replies_so_far END AS reply_number,
-           w.wait_started_at,
-           metrics.seconds_between(w.wait_started_at, o.created_at) AS response_seconds
-    FROM ordered AS o
-    LEFT JOIN waits AS w
-           ON o.is_reply AND w.account_id = o.account_id AND w.conversation_id = o.conversation_id AND w.replies_before = o.replies_so_far - 1
+)
+SELECT o.account_id, o.conversation_id, o.thread_id, o.type, o.actor_type, o.actor_id, o.created_at, o.status, o.assigned_to, o.channel,
+       o.is_reply, o.is_customer_message, o.is_message, o.closes, o.thread_index, o.replies_so_far,
+       CASE WHEN o.is_reply THEN o.replies_so_far END AS reply_number,
+       w.wait_started_at,
+       metrics.seconds_between(w.wait_started_at, o.created_at) AS response_seconds
+FROM ordered AS o
+LEFT JOIN waits AS w
+       ON o.is_reply AND w.account_id = o.account_id AND w.conversation_id = o.conversation_id AND w.replies_before = o.replies_so_far - 1;
+
+--- One row per thread (conversation event) of a published, non-spam
+--- conversation, in conversation order (`created_at`, then `thread_id`), with
+--- its classification:
+--- - `is_reply`: a user's reply, chat message or phone note (type 'reply',
+---   'chat' or 'phone' by actor_type 'user'). Notes, line items, status
+---   changes and assignments are not replies.
+--- - `is_customer_message`: any thread by the customer (actor_type 'customer').
+--- - `is_message`: a reply or a customer message (bots and workflows excluded).
+--- - `closes`: the thread set the status to 'closed'.
+--- - `thread_index`: 1-based position in the conversation; `replies_so_far`:
+---   user replies up to and including this thread; `reply_number`: for a
+---   reply, that same count (1 = the conversation's first reply).
+--- - For a reply, the customer wait it answers: `wait_started_at`, the
+---   earliest customer message after the previous reply (or since the
+---   conversation began, for the first reply) and before this one, and
+---   `response_seconds`, from then to this reply (its response time). Both
+---   NULL when no customer message is waiting (a follow-up, or an outbound
+---   conversation a user started), and for other threads.
+--- - With `office_hours := true`, `office_response_seconds`: the office
+---   time of that wait (`metrics.office_clock` of the account's schedule, or
+---   `team`'s when it has one: open seconds in [wait_started_at, reply));
+---   NULL otherwise and wherever `response_seconds` is NULL.
+--- `account` (optional) keeps one account's threads only; `active_from` and
+--- `active_to` (optional) only those of conversations active in that window.
+CREATE OR REPLACE MACRO metrics.fact_threads_at(snap, account := NULL, active_from := NULL, active_to := NULL,
+                                                 office_hours := false, team := NULL) AS TABLE
+WITH threads AS (
+    SELECT * FROM metrics.fact_threads_calendar_at(snap, account := account, active_from := active_from, active_to := active_to)
 ),
 clock AS MATERIALIZED (
-    -- empty unless office_hours (a NULL range has no days)
-    SELECT * FROM metrics.office_clock((SELECT least(min(wait_started_at), min(created_at)) FROM threads WHERE office_hours),
-                                       (SELECT max(created_at) + INTERVAL 1 SECOND FROM threads WHERE office_hours),
+    -- the office clock over the account's threads (its whole history, read
+    -- from the base table rather than from `threads`, which the calendar
+    -- branch would then plan again); empty unless office_hours (a NULL range
+    -- has no days)
+    SELECT * FROM metrics.office_clock((SELECT min(x.created_at) FROM main.threads_at(metrics.snapshot_seq(snap)) AS x
+                                        WHERE coalesce(office_hours, false) AND (account IS NULL OR x.account_id = account)),
+                                       (SELECT max(x.created_at) + INTERVAL 1 SECOND FROM main.threads_at(metrics.snapshot_seq(snap)) AS x
+                                        WHERE coalesce(office_hours, false) AND (account IS NULL OR x.account_id = account)),
                                        account := account, team := team, snap := snap)
 )
+-- two branches, one of which a constant flag removes before the query runs:
+-- without office hours, no clock and no ASOF join are computed
+SELECT t.*, CAST(NULL AS DOUBLE) AS office_response_seconds
+FROM threads AS t
+WHERE NOT coalesce(office_hours, false)
+UNION ALL
 SELECT t.*,
-       CASE WHEN office_hours AND t.response_seconds IS NOT NULL
+       CASE WHEN t.response_seconds IS NOT NULL
             THEN (metrics.office_clock_us(t.created_at, cb.opens_at, cb.closes_at, cb.open_before_us)
                   - metrics.office_clock_us(t.wait_started_at, ca.opens_at, ca.closes_at, ca.open_before_us)) / 1000000
        END AS office_response_seconds
 FROM threads AS t
 ASOF LEFT JOIN clock AS ca ON ca.account_id = t.account_id AND t.wait_started_at >= ca.opens_at
-ASOF LEFT JOIN clock AS cb ON cb.account_id = t.account_id AND t.created_at >= cb.opens_at;
+ASOF LEFT JOIN clock AS cb ON cb.account_id = t.account_id AND t.created_at >= cb.opens_at
+WHERE coalesce(office_hours, false);
 
 --- One row per user reply (see `fact_threads.is_reply`): `user_id`, `channel`,
 --- `created_at`, `reply_number` and the customer wait it answers
@@ -140,15 +159,15 @@ WHERE is_reply;
 ---   resolution counts for in user reports, whoever set the status.
 --- - With `office_hours := true` (and `team` as in `fact_threads_at`), the
 ---   office-time twins: `office_first_response_seconds` (the first reply's
----   `office_response_seconds`), `office_resolution_seconds` (open seconds
+---   wait in office time, as its `office_response_seconds` in
+---   `fact_threads`), `office_resolution_seconds` (open seconds
 ---   from `created_at` to `resolved_at`) and `office_first_reply_wait_seconds`
 ---   (from `created_at` to `first_reply_at`: a chat's wait time); NULL
 ---   otherwise and wherever the calendar figure is undefined.
 --- `account`, `active_from`, `active_to` (optional) as in `fact_threads_at`.
 CREATE OR REPLACE MACRO metrics.fact_conversations_at(snap, account := NULL, active_from := NULL, active_to := NULL,
                                                        office_hours := false, team := NULL) AS TABLE
-WITH threads AS (SELECT * FROM metrics.fact_threads_at(snap, account := account, active_from := active_from, active_to := active_to,
-                                                       office_hours := office_hours, team := team)),
+WITH threads AS (SELECT * FROM metrics.fact_threads_calendar_at(snap, account := account, active_from := active_from, active_to := active_to)),
 per_conversation AS (
     SELECT account_id,
            conversation_id,
@@ -159,7 +178,7 @@ per_conversation AS (
            min(created_at) FILTER (WHERE is_reply) AS first_reply_at,
            arg_min(actor_id, thread_index) FILTER (WHERE is_reply) AS first_reply_user_id,
            any_value(response_seconds) FILTER (WHERE reply_number = 1) AS first_response_seconds,
-           any_value(office_response_seconds) FILTER (WHERE reply_number = 1) AS office_first_response_seconds,
+           any_value(wait_started_at) FILTER (WHERE reply_number = 1) AS first_wait_started_at,
            max(created_at) FILTER (WHERE closes) AS last_closed_at,
            max(thread_index) FILTER (WHERE closes) AS last_close_index,
            arg_max(replies_so_far, thread_index) FILTER (WHERE closes) AS replies_before_last_close
@@ -173,7 +192,7 @@ resolvers AS (
     WHERE t.is_reply AND t.thread_index <= p.last_close_index
     GROUP BY t.account_id, t.conversation_id
 ),
-facts AS MATERIALIZED (
+facts AS (
     SELECT c.account_id,
        c.conversation_id,
        c.number,
@@ -202,7 +221,7 @@ facts AS MATERIALIZED (
        CASE WHEN c.status = 'closed' AND p.replies_before_last_close >= 1
             THEN metrics.seconds_between(c.created_at, p.last_closed_at) END AS resolution_seconds,
        CASE WHEN c.status = 'closed' AND p.replies_before_last_close >= 1 THEN r.resolver_user_id END AS resolver_user_id,
-       p.office_first_response_seconds
+       p.first_wait_started_at
 FROM main.conversations_at(metrics.snapshot_seq(snap)) AS c
 LEFT JOIN per_conversation AS p USING (account_id, conversation_id)
 LEFT JOIN resolvers AS r USING (account_id, conversation_id)
@@ -212,25 +231,46 @@ WHERE c.state = 'published' AND c.status <> 'spam'
        OR (c.account_id, c.conversation_id) IN (SELECT account_id, conversation_id
                                                FROM metrics.active_conversations(snap, account, active_from, active_to)))
 ),
+span AS (
+    -- the instants the office clock must hold (creations, first replies and
+    -- resolutions, which are threads' instants): the account's whole
+    -- history, from the base tables, and only with office hours
+    SELECT least(min(x.created_at), (SELECT min(y.created_at) FROM main.threads_at(metrics.snapshot_seq(snap)) AS y
+                                     WHERE account IS NULL OR y.account_id = account)) AS span_from,
+           greatest(max(x.created_at), (SELECT max(y.created_at) FROM main.threads_at(metrics.snapshot_seq(snap)) AS y
+                                        WHERE account IS NULL OR y.account_id = account)) + INTERVAL 1 SECOND AS span_to
+    FROM main.conversations_at(metrics.snapshot_seq(snap)) AS x
+    WHERE coalesce(office_hours, false) AND (account IS NULL OR x.account_id = account)
+),
 clock AS MATERIALIZED (
-    SELECT * FROM metrics.office_clock((SELECT least(min(created_at), min(first_reply_at), min(resolved_at)) FROM facts WHERE office_hours),
-                                       (SELECT greatest(max(created_at), max(first_reply_at), max(resolved_at)) + INTERVAL 1 SECOND FROM facts WHERE office_hours),
-                                       account := account, team := team, snap := snap)
+    -- empty unless office_hours (a NULL range has no days)
+    SELECT * FROM metrics.office_clock((SELECT span_from FROM span), (SELECT span_to FROM span), account := account, team := team, snap := snap)
 )
-SELECT f.* EXCLUDE (office_first_response_seconds),
-       CASE WHEN office_hours THEN f.office_first_response_seconds END AS office_first_response_seconds,
-       CASE WHEN office_hours AND f.is_resolved
+-- two branches, one of which a constant flag removes before the query runs
+SELECT f.* EXCLUDE (first_wait_started_at), CAST(NULL AS DOUBLE) AS office_first_response_seconds,
+       CAST(NULL AS DOUBLE) AS office_resolution_seconds, CAST(NULL AS DOUBLE) AS office_first_reply_wait_seconds
+FROM facts AS f
+WHERE NOT coalesce(office_hours, false)
+UNION ALL
+SELECT f.* EXCLUDE (first_wait_started_at),
+       CASE WHEN f.first_response_seconds IS NOT NULL
+            THEN (metrics.office_clock_us(f.first_reply_at, cf.opens_at, cf.closes_at, cf.open_before_us)
+                  - metrics.office_clock_us(f.first_wait_started_at, cw.opens_at, cw.closes_at, cw.open_before_us)) / 1000000
+       END AS office_first_response_seconds,
+       CASE WHEN f.is_resolved
             THEN (metrics.office_clock_us(f.resolved_at, cr.opens_at, cr.closes_at, cr.open_before_us)
                   - metrics.office_clock_us(f.created_at, cc.opens_at, cc.closes_at, cc.open_before_us)) / 1000000
        END AS office_resolution_seconds,
-       CASE WHEN office_hours AND f.first_reply_at IS NOT NULL
+       CASE WHEN f.first_reply_at IS NOT NULL
             THEN (metrics.office_clock_us(f.first_reply_at, cf.opens_at, cf.closes_at, cf.open_before_us)
                   - metrics.office_clock_us(f.created_at, cc.opens_at, cc.closes_at, cc.open_before_us)) / 1000000
        END AS office_first_reply_wait_seconds
 FROM facts AS f
 ASOF LEFT JOIN clock AS cc ON cc.account_id = f.account_id AND f.created_at >= cc.opens_at
 ASOF LEFT JOIN clock AS cr ON cr.account_id = f.account_id AND f.resolved_at >= cr.opens_at
-ASOF LEFT JOIN clock AS cf ON cf.account_id = f.account_id AND f.first_reply_at >= cf.opens_at;
+ASOF LEFT JOIN clock AS cf ON cf.account_id = f.account_id AND f.first_reply_at >= cf.opens_at
+ASOF LEFT JOIN clock AS cw ON cw.account_id = f.account_id AND f.first_wait_started_at >= cw.opens_at
+WHERE coalesce(office_hours, false);
 
 --- `metrics.fact_threads_at` for the session's snapshot.
 CREATE OR REPLACE VIEW metrics.fact_threads AS SELECT * FROM metrics.fact_threads_at(NULL);

@@ -362,14 +362,14 @@ phone_metrics AS (
 ),
 all_metrics AS (
     SELECT section, metric, value FROM reply_metrics
-        UNPIVOT INCLUDE NULLS (value FOR metric IN (customers_helped, replies_sent, replies_per_day, active_users, response_time))
+        UNPIVOT INCLUDE NULLS (value FOR metric IN (customers_helped, replies_sent, replies_per_day, active_users, response_time, office_response_time))
     UNION ALL
-    SELECT section, metric, value FROM first_response_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (first_response_time))
+    SELECT section, metric, value FROM first_response_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (first_response_time, office_first_response_time))
     UNION ALL
     SELECT section, metric, value FROM closed_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (closed))
     UNION ALL
     SELECT section, metric, value FROM resolution_metrics
-        UNPIVOT INCLUDE NULLS (value FOR metric IN (resolved, resolved_on_first_reply, replies_to_resolve, resolution_time))
+        UNPIVOT INCLUDE NULLS (value FOR metric IN (resolved, resolved_on_first_reply, replies_to_resolve, resolution_time, office_resolution_time))
     UNION ALL
     SELECT section, metric, value FROM new_conversation_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (new_conversations, conversations_per_day))
     UNION ALL
@@ -380,18 +380,11 @@ all_metrics AS (
     SELECT section, metric, value FROM busiest_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (busiest_day, busiest_hour))
     UNION ALL
     SELECT section, metric, value FROM chat_metrics
-        UNPIVOT INCLUDE NULLS (value FOR metric IN (chats, chat_wait_time, chat_duration, messages_per_chat))
+        UNPIVOT INCLUDE NULLS (value FOR metric IN (chats, chat_wait_time, office_chat_wait_time, chat_duration, messages_per_chat))
     UNION ALL
     SELECT section, metric, value FROM phone_metrics
         UNPIVOT INCLUDE NULLS (value FOR metric IN (phone_conversations, new_phone_conversations, phone_customers))
-    UNION ALL
-    -- the office-time twins, only when asked for
-    SELECT section, metric, value FROM reply_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (office_response_time)) WHERE office_hours
-    UNION ALL
-    SELECT section, metric, value FROM first_response_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (office_first_response_time)) WHERE office_hours
-    UNION ALL
-    SELECT section, metric, value FROM resolution_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (office_resolution_time)) WHERE office_hours
-    UNION ALL
-    SELECT section, metric, value FROM chat_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (office_chat_wait_time)) WHERE office_hours
 )
-SELECT section, metric, CAST(value AS DOUBLE) AS value FROM all_metrics;
+SELECT section, metric, CAST(value AS DOUBLE) AS value FROM all_metrics
+-- the office-time twins only when asked for
+WHERE office_hours OR NOT starts_with(metric, 'office_');
