@@ -13,7 +13,7 @@ mod verify;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use duckdb::Connection;
 
