@@ -6,6 +6,7 @@
 mod chart;
 pub mod document;
 mod html;
+pub mod office;
 pub mod params;
 pub mod query;
 mod render;
@@ -155,10 +156,22 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DURATION", value_parser = crate::values::duration)]
     #[serde(default)]
     pub deflection_window: Option<String>,
+    /// Times in office time: they accrue only while the account (in a team
+    /// report, the team, if it has its own hours) is open, in the account's
+    /// time zone, holidays closed. Counts do not change. Library 1.3.0 and later.
+    #[arg(long)]
+    // Left out of audit records when off, so records made before the
+    // option existed read, and recompute, exactly as they were written.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub office_hours: bool,
 }
 
 fn default_format() -> ReportFormat {
     ReportFormat::Json
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// The same arguments parsed from a REPL line (`.report company --account 1 ...`).
@@ -215,12 +228,18 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
     let spec = resolved.kind.spec();
     let queries = resolved.library.report_queries(spec.queries)?;
     let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
+    if resolved.office_hours {
+        office::describe(conn, &resolved, &mut header)?;
+    }
     let cards = document::cards(&query::run(conn, queries.text, cards_query, schema, &parameters)?)?;
     let tables = spec
         .tables
         .iter()
         .filter(|t| named(queries.text, t.name).is_ok())
-        .map(|t| Table::new(t.name, t.title, query::run(conn, queries.text, t.name, schema, &parameters)?))
+        .map(|t| {
+            let name = office::table_query(queries.text, t.name, resolved.office_hours);
+            Table::new(t.name, t.title, query::run(conn, queries.text, &name, schema, &parameters)?)
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), spec, header, cards, tables })
 }

@@ -56,6 +56,9 @@ pub struct ReportSpec {
     pub benchmark_section: Option<&'static str>,
     /// `--deflection-window` applies.
     pub deflection_window: bool,
+    /// `--office-hours` applies: the report has durations with office-time
+    /// twins (library 1.3.0 and later).
+    pub office_hours: bool,
 }
 
 const COMPANY: ReportSpec = ReportSpec {
@@ -69,6 +72,7 @@ const COMPANY: ReportSpec = ReportSpec {
     benchmarked: false,
     benchmark_section: None,
     deflection_window: false,
+    office_hours: true,
 };
 
 const USER_TABLES: &[TableSpec] = &[TableSpec { name: "daily", title: "Per day" }, TableSpec { name: "conversations", title: "Conversation history" }];
@@ -84,6 +88,7 @@ const USER: ReportSpec = ReportSpec {
     benchmarked: false,
     benchmark_section: None,
     deflection_window: false,
+    office_hours: true,
 };
 
 const TEAM: ReportSpec = ReportSpec { kind: ReportKind::Team, subject: SubjectRule::Team, ..USER };
@@ -99,6 +104,8 @@ const HAPPINESS: ReportSpec = ReportSpec {
     benchmarked: false,
     benchmark_section: None,
     deflection_window: false,
+    // ratings only: no durations
+    office_hours: false,
 };
 
 const USAGE: ReportSpec = ReportSpec {
@@ -112,6 +119,7 @@ const USAGE: ReportSpec = ReportSpec {
     benchmarked: true,
     benchmark_section: Some("performance"),
     deflection_window: true,
+    office_hours: true,
 };
 
 /// Every report kind, in the order `--help` lists them.
