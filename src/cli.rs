@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::exit;
 
@@ -16,47 +16,132 @@ use crate::exit;
 pub const DEFAULT_DB: &str = "deskql.duckdb";
 
 #[derive(Parser, Debug)]
-#[command(name = "deskql", version, about = "Help-desk metrics on an embedded, temporal DuckDB", long_about = None)]
+#[command(
+    name = "deskql",
+    version,
+    about = "Help-desk metrics on an embedded, temporal DuckDB",
+    long_about = None,
+    after_help = EXAMPLES
+)]
 pub struct Cli {
-    /// Database file [default: deskql.duckdb; `deskql demo`: deskql-demo.duckdb].
-    #[arg(long, global = true, env = "DESKQL_DB", value_name = "FILE")]
+    /// Database file [default: deskql.duckdb] (each command that reads one
+    /// also takes it after its name).
+    #[arg(long, env = "DESKQL_DB", value_name = "FILE")]
     pub db: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-impl Cli {
-    fn database(&self) -> PathBuf {
-        self.db.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+/// `--db`, on the commands that read or write a database (and their own
+/// subcommands), so the others do not offer it.
+#[derive(Args, Debug, Clone, Default)]
+pub struct DbArg {
+    /// Database file [default: deskql.duckdb].
+    #[arg(long = "db", env = "DESKQL_DB", value_name = "FILE", global = true)]
+    pub path: Option<PathBuf>,
+}
+
+/// A command's arguments and `--db`.
+#[derive(Args, Debug)]
+pub struct WithDb<T: Args> {
+    #[command(flatten)]
+    pub args: T,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+impl DbArg {
+    /// This command's `--db`, else the one before the command, else the default.
+    fn resolve(&self, before: Option<&PathBuf>) -> PathBuf {
+        self.path.clone().or_else(|| before.cloned()).unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
     }
 }
+
+const EXAMPLES: &str = "\
+Examples:
+  deskql demo                                   # a database to try, from the sample (./deskql-demo.duckdb)
+  deskql ingest /exports/2026-11-24 --snapshot 2026-11-24 --as-of 2026-11-24T02:00:00Z
+  deskql report company --account 1 --month 2026-10 --compare
+  deskql                                        # the SQL shell (read-only; `deskql repl --write` to change data)
+
+The database is ./deskql.duckdb unless --db FILE or DESKQL_DB names another.
+Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid snapshot, 4 locked, 5 snapshot id conflict, 6 audit differs.";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Validate a snapshot folder and ingest it as a new snapshot (all or nothing).
-    Ingest(crate::ingest::IngestArgs),
+    #[command(after_help = "\
+Examples:
+  deskql ingest /exports/2026-11-24 --snapshot 2026-11-24 --as-of 2026-11-24T02:00:00Z --json
+  deskql ingest /exports/hourly --mode incremental --as-of 2026-11-24T15:00:00Z
+  deskql ingest /exports/2020-01-01 --as-of 2020-01-01 --backfill      # an old export, on purpose")]
+    Ingest(WithDb<crate::ingest::IngestArgs>),
     /// List, drop or prune snapshots.
-    Snapshots(crate::snapshots::SnapshotsArgs),
+    #[command(after_help = "\
+Examples:
+  deskql snapshots                      # every snapshot, oldest first
+  deskql snapshots drop 2026-11-01
+  deskql snapshots prune --keep 30 --json")]
+    Snapshots(WithDb<crate::snapshots::SnapshotsArgs>),
     /// Write a deterministic synthetic snapshot.
+    #[command(after_help = "\
+Examples:
+  deskql generate --out snap-1 --accounts 4 --conversations 400 --seed 42
+  deskql generate --out snap-2 --accounts 4 --conversations 400 --seed 42 --revision 1   # a week later")]
     Generate(crate::generate::GenerateArgs),
     /// Print the snapshot contract (tables, columns, keys, accepted values).
+    #[command(after_help = "Example:\n  deskql contract | less")]
     Contract,
     /// Build a demo database (./deskql-demo.duckdb) from the generated sample and show what is in it.
-    Demo,
+    #[command(after_help = "\
+The demo writes its own file and refuses a database holding snapshots it did not make.
+Example:
+  deskql demo && deskql --db deskql-demo.duckdb repl")]
+    Demo(DbArg),
     /// Interactive SQL shell (also the default when no command is given).
-    Repl(crate::repl::ReplArgs),
+    #[command(after_help = "\
+Examples:
+  deskql repl                           # read-only: an ingest is never blocked
+  deskql repl --write                   # one read-write connection, DDL and DML allowed
+  deskql repl --wait 60 < checks.sql    # a script that rides through a nightly ingest")]
+    Repl(WithDb<crate::repl::ReplArgs>),
     /// Run SQL statements and print the results.
-    Sql(crate::repl::SqlArgs),
+    #[command(after_help = "\
+Examples:
+  deskql sql \"SELECT status, count(*) FROM conversations GROUP BY ALL\" --format csv
+  deskql sql \"SELECT * FROM metrics.company(1, DATE '2026-10-01', DATE '2026-11-01')\"")]
+    Sql(WithDb<crate::repl::SqlArgs>),
     /// Install the metric library, or list, show and check its objects.
-    Views(crate::views::ViewsArgs),
+    #[command(after_help = "\
+Examples:
+  deskql views status
+  deskql views install                  # the newest version this deskql embeds
+  deskql views install --version 1.0.0 --side-by-side
+  deskql views show company")]
+    Views(WithDb<crate::views::ViewsArgs>),
     /// Print every metric with its definition (from the library's doc comments).
+    #[command(after_help = "\
+Examples:
+  deskql metrics --report usage
+  deskql metrics --markdown > catalogue.md")]
     Metrics(crate::views::MetricsArgs),
     /// Run a named report (company, user, team, happiness, usage).
-    Report(crate::report::ReportArgs),
+    #[command(after_help = crate::report::help_text())]
+    Report(WithDb<crate::report::ReportArgs>),
     /// Record a report with its provenance, verify a record, or compare two snapshots.
-    Audit(crate::audit::AuditArgs),
+    #[command(after_help = "\
+Examples:
+  deskql audit run company --account 1 --month 2026-10 --output oct.json
+  deskql audit verify oct.json           # exit 0: identical; 6: differs (each field named)
+  deskql audit diff company --account 1 --month 2026-10 --snapshot 2026-11-01 --snapshot 2026-11-08
+Set DESKQL_AUDIT_KEY to sign records (HMAC-SHA256) and to check signatures.")]
+    Audit(WithDb<crate::audit::AuditArgs>),
     /// Measure ingest (against a plain DuckDB copy of the same files) and reports at scale.
+    #[command(after_help = "\
+Examples:
+  deskql bench                                            # a 2-minute taste (100k conversations)
+  cargo run --profile perf -- bench --sizes 100000,1000000,10000000 --runs 3 --json bench.json   # ~30 min, ~10 GB")]
     Bench(crate::bench::BenchArgs),
 }
 
@@ -91,21 +176,21 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
 }
 
 fn dispatch(cli: Cli) -> Result<u8> {
-    let db = cli.database();
+    let before = cli.db.as_ref();
     match cli.command {
-        Some(Command::Ingest(args)) => crate::ingest::run(&db, &args),
-        Some(Command::Snapshots(args)) => crate::snapshots::run(&db, &args),
+        Some(Command::Ingest(c)) => crate::ingest::run(&c.db.resolve(before), &c.args),
+        Some(Command::Snapshots(c)) => crate::snapshots::run(&c.db.resolve(before), &c.args),
         Some(Command::Generate(args)) => crate::generate::run(&args),
         Some(Command::Contract) => print_contract(),
-        Some(Command::Demo) => crate::demo::run(&crate::demo::database(cli.db.as_deref())),
-        Some(Command::Repl(args)) => crate::repl::run_repl(&db, &args),
-        Some(Command::Sql(args)) => crate::repl::run_sql(&db, &args),
-        Some(Command::Views(args)) => crate::views::run_views(&db, &args),
+        Some(Command::Demo(db)) => crate::demo::run(&crate::demo::database(db.path.as_ref().or(before).map(PathBuf::as_path))),
+        Some(Command::Repl(c)) => crate::repl::run_repl(&c.db.resolve(before), &c.args),
+        Some(Command::Sql(c)) => crate::repl::run_sql(&c.db.resolve(before), &c.args),
+        Some(Command::Views(c)) => crate::views::run_views(&c.db.resolve(before), &c.args),
         Some(Command::Metrics(args)) => crate::views::run_metrics(&args),
-        Some(Command::Report(args)) => crate::report::run(&db, &args),
-        Some(Command::Audit(args)) => crate::audit::run(&db, &args),
+        Some(Command::Report(c)) => crate::report::run(&c.db.resolve(before), &c.args),
+        Some(Command::Audit(c)) => crate::audit::run(&c.db.resolve(before), &c.args),
         Some(Command::Bench(args)) => crate::bench::run(&args),
-        None => crate::repl::run_repl(&db, &crate::repl::ReplArgs::default()),
+        None => crate::repl::run_repl(&DbArg::default().resolve(before), &crate::repl::ReplArgs::default()),
     }
 }
 

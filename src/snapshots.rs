@@ -26,13 +26,15 @@ pub enum SnapshotsAction {
     List,
     /// Drop one snapshot; every other snapshot's state stays as it was.
     Drop {
+        /// The snapshot's id, as `deskql snapshots` lists it.
         id: String,
         #[command(flatten)]
         wait: WaitArgs,
     },
     /// Drop the oldest snapshots, keeping the newest N.
     Prune {
-        #[arg(long)]
+        /// How many of the newest snapshots to keep.
+        #[arg(long, value_name = "N")]
         keep: usize,
         #[command(flatten)]
         wait: WaitArgs,

@@ -37,6 +37,7 @@ pub enum ViewsAction {
     },
     /// List the objects (views, macros) of the installed library with their docs.
     List {
+        /// Print JSON (name, kind, doc, sha256 of each object).
         #[arg(long)]
         json: bool,
     },
@@ -50,6 +51,7 @@ pub enum ViewsAction {
     },
     /// Installed and embedded library versions.
     Status {
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },

@@ -28,7 +28,9 @@ const PLAIN_COPY_SQL: &str = include_str!("../../sql/bench/plain_copy.sql");
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     /// Conversation counts to generate and measure (about 6 threads each).
-    #[arg(long, value_delimiter = ',', default_values_t = [100_000u64, 1_000_000, 10_000_000])]
+    /// The default is a 2-minute taste; the full run of the README,
+    /// `--sizes 100000,1000000,10000000`, takes about 30 minutes and 10 GB.
+    #[arg(long, value_delimiter = ',', default_values_t = [100_000u64])]
     pub sizes: Vec<u64>,
     /// Accounts in each generated snapshot. A report's cost follows its
     /// account's activity in the period: 200 accounts of 10M conversations
@@ -88,6 +90,15 @@ pub struct SizeResult {
 
 pub fn run(args: &BenchArgs) -> Result<u8> {
     std::fs::create_dir_all(&args.work).with_context(|| format!("creating {}", args.work.display()))?;
+    let largest = args.sizes.iter().max().copied().unwrap_or(0);
+    eprintln!(
+        "bench: sizes {:?}, {} runs each, in {}: the largest takes about {} and {} of disk (Ctrl-C stops)",
+        args.sizes,
+        args.runs,
+        args.work.display(),
+        if largest >= 10_000_000 { "20 minutes" } else if largest >= 1_000_000 { "3 minutes" } else { "1 minute" },
+        if largest >= 10_000_000 { "10 GB" } else if largest >= 1_000_000 { "1 GB" } else { "150 MB" }
+    );
     let mut results = Vec::new();
     for &size in &args.sizes {
         eprintln!("bench: {size} conversations ...");

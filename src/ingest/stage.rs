@@ -20,18 +20,21 @@ fn raw_name(column: &str) -> String {
 }
 
 /// How a contract column is read from a file: cast, raw value kept when the
-/// cast can fail, or NULL when the (optional) column is absent.
+/// cast can fail, or NULL when the (optional) column is absent. A file column
+/// is named by its position (DuckDB's `#n`, 1-based), never by its name:
+/// DuckDB matches names without regard to case, so a file with `SUBJECT`
+/// before `subject` would otherwise give SUBJECT's values for `subject`.
 enum Source {
-    Exact,
-    Cast,
+    Exact(usize),
+    Cast(usize),
     Absent,
 }
 
 fn column_sources<'a>(table: &'a Table, files: &TableFiles, problems: &mut Problems) -> Vec<(&'a Column, Source)> {
     let mut sources = Vec::new();
     for column in &table.columns {
-        let field = files.schema.fields().iter().find(|f| f.name() == &column.name);
-        let source = match field {
+        let found = files.schema.fields().iter().enumerate().find(|(_, f)| f.name() == &column.name);
+        let source = match found {
             None if column.required => {
                 problems.error(
                     &table.name,
@@ -41,7 +44,7 @@ fn column_sources<'a>(table: &'a Table, files: &TableFiles, problems: &mut Probl
                 Source::Absent
             }
             None => Source::Absent,
-            Some(field) if !type_is_compatible(field.data_type(), &column.sql_type) => {
+            Some((_, field)) if !type_is_compatible(field.data_type(), &column.sql_type) => {
                 problems.error(
                     &table.name,
                     Some(&column.name),
@@ -49,8 +52,8 @@ fn column_sources<'a>(table: &'a Table, files: &TableFiles, problems: &mut Probl
                 );
                 Source::Absent
             }
-            Some(field) if type_is_exact(field.data_type(), &column.sql_type) => Source::Exact,
-            Some(_) => Source::Cast,
+            Some((at, field)) if type_is_exact(field.data_type(), &column.sql_type) => Source::Exact(at + 1),
+            Some((at, _)) => Source::Cast(at + 1),
         };
         sources.push((column, source));
     }
@@ -68,15 +71,15 @@ fn select_list(sources: &[(&Column, Source)]) -> String {
         let value = match source {
             // CAST even when exact: tz-aware timestamps become UTC TIMESTAMP,
             // narrower integers widen. None of these can fail.
-            Source::Exact => format!("CAST({name} AS {})", column.sql_type),
+            Source::Exact(at) => format!("CAST(#{at} AS {})", column.sql_type),
             // The raw value is kept next to it, so a failed cast (NULL from a
             // value that is not) is reported with its row.
-            Source::Cast => format!("TRY_CAST({name} AS {})", column.sql_type),
+            Source::Cast(at) => format!("TRY_CAST(#{at} AS {})", column.sql_type),
             Source::Absent => format!("CAST(NULL AS {})", column.sql_type),
         };
-        items.push(format!("{} AS {name}", with_default(column, source, &name, value)));
-        if matches!(source, Source::Cast) {
-            items.push(format!("{name} AS {}", raw_name(&column.name)));
+        items.push(format!("{} AS {name}", with_default(column, source, value)));
+        if let Source::Cast(at) = source {
+            items.push(format!("#{at} AS {}", raw_name(&column.name)));
         }
     }
     items.join(", ")
@@ -86,11 +89,11 @@ fn select_list(sources: &[(&Column, Source)]) -> String {
 /// file has no value (a NULL, or no such column). Tested on the file's
 /// value, not the cast's, so a value that fails its cast stays NULL and is
 /// reported rather than silently replaced.
-fn with_default(column: &Column, source: &Source, name: &str, value: String) -> String {
+fn with_default(column: &Column, source: &Source, value: String) -> String {
     match (column.default_literal(), source) {
         (None, _) => value,
         (Some(default), Source::Absent) => default,
-        (Some(default), _) => format!("CASE WHEN {name} IS NULL THEN {default} ELSE {value} END"),
+        (Some(default), Source::Exact(at) | Source::Cast(at)) => format!("CASE WHEN #{at} IS NULL THEN {default} ELSE {value} END"),
     }
 }
 
@@ -109,10 +112,30 @@ pub fn stage_table(conn: &Connection, table: &Table, files: &TableFiles, problem
     let stage = stage_name(&table.name);
     let select = select_list(&sources);
     let hash = crate::storage::hash_expression(table);
-    let values = [("stage", stage.as_str()), ("select_list", select.as_str()), ("hash", hash.as_str()), ("files_variable", variable.as_str())];
+    let part = virtual_column(files, "file_index", "INTEGER");
+    let row = virtual_column(files, "file_row_number", "BIGINT");
+    let values = [
+        ("stage", stage.as_str()),
+        ("select_list", select.as_str()),
+        ("hash", hash.as_str()),
+        ("files_variable", variable.as_str()),
+        ("part", part.as_str()),
+        ("row", row.as_str()),
+    ];
     conn.execute_batch(&render(template::STAGE_CREATE, &values)).with_context(|| format!("reading {}", file_label(files)))?;
     check_casts(conn, table, files, &sources, problems)?;
     Ok(true)
+}
+
+/// One of DuckDB's virtual columns of `read_parquet` (where a row comes
+/// from), or NULL when the files have a real column of that name, which
+/// hides it (DuckDB matches names without regard to case).
+fn virtual_column(files: &TableFiles, name: &str, sql_type: &str) -> String {
+    if files.schema.fields().iter().any(|f| f.name().eq_ignore_ascii_case(name)) {
+        format!("CAST(NULL AS {sql_type})")
+    } else {
+        format!("CAST({name} AS {sql_type})")
+    }
 }
 
 /// The session variable holding a table's part files (a contract name).
@@ -141,8 +164,10 @@ pub fn stage_empty(conn: &Connection, table: &Table) -> Result<()> {
 /// One violation found by `check_rows.sql`.
 struct Violation {
     count: i64,
-    part: i32,
-    row: i64,
+    /// The part file and the row in it; unknown when the file hides DuckDB's
+    /// virtual columns (see `virtual_column`).
+    part: Option<i32>,
+    row: Option<i64>,
     key: String,
     value: Option<String>,
 }
@@ -169,13 +194,19 @@ fn first_violation(conn: &Connection, table: &Table, value: &str, condition: &st
 }
 
 fn locate(files: &TableFiles, violation: &Violation) -> String {
-    let file = files.files.get(violation.part as usize).map(|f| f.display().to_string()).unwrap_or_default();
-    format!("row {} of {file} ({})", violation.row + 1, violation.key)
+    let file = match violation.part.and_then(|p| files.files.get(usize::try_from(p).ok()?)) {
+        Some(file) => file.display().to_string(),
+        None => files.label(),
+    };
+    match violation.row {
+        Some(row) => format!("row {} of {file} ({})", row + 1, violation.key),
+        None => format!("a row of {file} ({})", violation.key),
+    }
 }
 
 fn check_casts(conn: &Connection, table: &Table, files: &TableFiles, sources: &[(&Column, Source)], problems: &mut Problems) -> Result<()> {
     for (column, source) in sources {
-        if !matches!(source, Source::Cast) {
+        if !matches!(source, Source::Cast(_)) {
             continue;
         }
         let name = quote_ident(&column.name);

@@ -182,6 +182,34 @@ pub struct ReplReport {
     pub args: ReportArgs,
 }
 
+/// `deskql report --help`'s closing text: examples, and which options each
+/// report kind takes (from the specs).
+pub fn help_text() -> String {
+    let mut text = String::from(
+        "Examples:\n  deskql report company --account 1 --month 2026-10 --compare\n  \
+         deskql report user --account 1 --user 100002 --from 2026-10-01 --to 2026-10-16\n  \
+         deskql report team --account 1 --team 'Tier 1' --month 2026-10 --format markdown\n  \
+         deskql report usage --account 1 --format html --output usage.html\n\nOptions by report:\n",
+    );
+    for spec in spec::SPECS {
+        let period = match spec.period {
+            spec::PeriodRule::Dates => "--from/--to or --month",
+            spec::PeriodRule::Month => "--month (default: the last full month)",
+        };
+        let subject = match spec.subject {
+            spec::SubjectRule::Account => "",
+            spec::SubjectRule::User => ", --user (required)",
+            spec::SubjectRule::Team => ", --team (required)",
+            spec::SubjectRule::Either => ", --user or --team (optional)",
+        };
+        let scope = if spec.scoped { ", --inbox, --channel, --tag, --as-user, --compare, --clamp" } else { "" };
+        let window = if spec.deflection_window { ", --deflection-window" } else { "" };
+        text.push_str(&format!("  {:<10} {period}{subject}{scope}{window}\n", spec.kind.name()));
+    }
+    text.push_str("Every report: --tz, --snapshot, --format, --output.");
+    text
+}
+
 /// `deskql report ...`.
 pub fn run(db: &Path, args: &ReportArgs) -> Result<u8> {
     let conn = storage::open(db, Access::ReadOnly)?;

@@ -130,7 +130,7 @@ fn bad_report_arguments_get_specific_messages() {
     let cases: &[(&[&str], &str)] = &[
         (&["company", "--account", "9", "--month", "2025-10"], "no account \"9\""),
         (&["company", "--account", "1", "--from", "2025-10-05", "--to", "2025-10-05"], "the period is empty"),
-        (&["company", "--account", "1", "--from", "2025-13-01", "--to", "2025-10-05"], "--from \"2025-13-01\" is not a date"),
+        (&["company", "--account", "1", "--from", "2025-13-01", "--to", "2025-10-05"], "invalid value '2025-13-01' for '--from <DAY>': \"2025-13-01\" is not a date"),
         (&["company", "--account", "1", "--month", "2025-10", "--tz", "Mars/Olympus"], "not a time zone"),
         (&["company", "--account", "1"], "needs a period"),
         (&["user", "--account", "1", "--month", "2025-10"], "needs --user"),

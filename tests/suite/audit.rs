@@ -200,8 +200,12 @@ fn card<'a>(record: &'a mut Value, metric: &str) -> &'a mut Value {
     record["result"]["cards"].as_array_mut().unwrap().iter_mut().find(|c| c["section"] == "all" && c["metric"] == metric).unwrap()
 }
 
+/// Add 1, keeping an integer an integer (a record's counts are integers).
 fn bump(value: &mut Value) {
-    *value = serde_json::json!(value.as_f64().unwrap() + 1.0);
+    *value = match value.as_i64() {
+        Some(n) => serde_json::json!(n + 1),
+        None => serde_json::json!(value.as_f64().unwrap() + 1.0),
+    };
 }
 
 const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -351,24 +351,53 @@ fn unknown_and_missing_optional_columns_are_warnings_or_errors_with_strict() {
     assert!(!strict_db.exists(), "a refused first ingest leaves no database file behind");
 }
 
+/// Rewrite a Parquet file with one more text column, first, named `name`.
+fn prepend_text_column(file: &Path, name: &str, value: &str) {
+    use std::sync::Arc;
+
+    use arrow::array::{ArrayRef, StringArray};
+    use arrow::datatypes::{DataType, Field, Schema};
+    use arrow::record_batch::RecordBatch;
+    use parquet::arrow::ArrowWriter;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(file).unwrap()).unwrap().build().unwrap();
+    let batches: Vec<RecordBatch> = reader.map(|b| b.unwrap()).collect();
+    let old = batches[0].schema();
+    let mut fields = vec![Arc::new(Field::new(name, DataType::Utf8, true))];
+    fields.extend(old.fields().iter().cloned());
+    let schema = Arc::new(Schema::new(fields));
+    let mut writer = ArrowWriter::try_new(std::fs::File::create(file).unwrap(), schema.clone(), None).unwrap();
+    for batch in batches {
+        let extra: ArrayRef = Arc::new(StringArray::from(vec![value; batch.num_rows()]));
+        let mut columns = vec![extra];
+        columns.extend(batch.columns().iter().cloned());
+        writer.write(&RecordBatch::try_new(schema.clone(), columns).unwrap()).unwrap();
+    }
+    writer.close().unwrap();
+}
+
 #[test]
 fn odd_column_names_are_ignored_not_read() {
     let tmp = TempDir::new().unwrap();
     let db = tmp.path().join("t.duckdb");
-    // `filename` and `file_row_number` are what DuckDB calls its own virtual
-    // columns; `SUBJECT` differs from `subject` only in case.
-    let conversations = format!(
-        "SELECT *, 'x.parquet' AS filename, 42 AS file_row_number, 'SHOUTED' AS \"SUBJECT\" FROM ({})",
-        crate::fixture::CONVERSATIONS
-    );
+    // `filename` and `file_row_number` are the names of DuckDB's own virtual
+    // columns; `SUBJECT`, before the real `subject`, differs from it only in case.
+    let conversations = format!("SELECT *, 'x.parquet' AS filename, 42 AS file_row_number FROM ({})", crate::fixture::CONVERSATIONS);
     let dir = Snapshot::minimal().with("conversations", &conversations).write(&tmp.path().join("s"));
+    prepend_text_column(&dir.join("conversations.parquet"), "SUBJECT", "SHOUTED");
     let output = deskql(&db).args(["ingest", "--json", "--as-of", "2025-04-01"]).arg(&dir).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8_lossy(&output.stdout);
     for column in ["filename", "file_row_number", "SUBJECT"] {
         assert!(text.contains(&format!("has a column `{column}` that the contract does not know")), "{column}: {text}");
     }
+    assert!(text.contains("did you mean `subject`?"), "{text}");
     assert_eq!(query(&db, "SELECT subject FROM conversations ORDER BY conversation_id"), vec!["Hello", "Hi"], "the real subject, not SUBJECT");
+    // With the virtual columns hidden, a refused row is still named by its key.
+    let broken = format!("SELECT * REPLACE ('sms' AS channel) FROM ({conversations})");
+    let dir = Snapshot::minimal().with("conversations", &broken).write(&tmp.path().join("t"));
+    ingest(&tmp.path().join("u.duckdb"), &dir, &[]).code(INVALID).stderr(predicate::str::contains("a row of").and(predicate::str::contains("conversation_id=5000")));
 }
 
 #[test]

@@ -136,7 +136,7 @@ fn hostile_values_never_panic_and_bad_dates_are_usage_errors() {
         vec!["report", "company", "--account", "1", "--month", "2026-10", "--tag", ""],
         vec!["report", "company", "--account", "1", "--month", "2026-10", "--inbox", "-1"],
         vec!["report", "company", "--account", "1", "--month", "2026-10", "--snapshot", "nope"],
-        vec!["report", "user", "--account", "1", "--month", "2026-10", "--user", "\u{0}"],
+        vec!["report", "user", "--account", "1", "--month", "2026-10", "--user", "\u{1}\u{1b}[2J"],
         vec!["report", "company", "--account", "1", "--from", "2026-10-02", "--to", "2026-10-01"],
         vec!["report", "company", "--account", "1", "--month", "1900-02"],
         vec!["report", "company", "--account", "1", "--month", "2199-11"],
