@@ -204,7 +204,8 @@ pub fn help_text() -> String {
         };
         let scope = if spec.scoped { ", --inbox, --channel, --tag, --as-user, --compare, --clamp" } else { "" };
         let window = if spec.deflection_window { ", --deflection-window" } else { "" };
-        text.push_str(&format!("  {:<10} {period}{subject}{scope}{window}\n", spec.kind.name()));
+        let office = if spec.office_hours { ", --office-hours" } else { "" };
+        text.push_str(&format!("  {:<10} {period}{subject}{scope}{window}{office}\n", spec.kind.name()));
     }
     text.push_str("Every report: --tz, --snapshot, --format, --output.");
     text

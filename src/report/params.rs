@@ -100,7 +100,8 @@ impl Resolved {
     /// The first local day the figures read: the period's, or with
     /// `--compare` the previous period's.
     pub fn first_day(&self) -> NaiveDate {
-        if self.compare { self.date_from - (self.date_to - self.date_from) } else { self.date_from }
+        let previous = self.date_from.checked_sub_signed(self.date_to - self.date_from);
+        if self.compare { previous.unwrap_or(self.date_from) } else { self.date_from }
     }
 }
 
