@@ -83,7 +83,18 @@ pub struct Header {
     /// The snapshot's as-of time when the period ends after it (the period's
     /// data is known only until then); null otherwise.
     pub data_until: Option<String>,
+    /// `--office-hours`: the times are office time. Absent without, so that
+    /// calendar reports keep the shape (and audit digests) they always had.
+    #[serde(skip_serializing_if = "is_false")]
+    pub office_hours: bool,
+    /// With `--office-hours`, the office hours the times are computed in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<super::office::Schedule>,
     pub generated_by: String,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -244,6 +255,8 @@ pub fn header(period: &Rows, resolved: &Resolved, library: LibraryRef) -> Result
         subject: resolved.subject.clone(),
         notes: resolved.notes.clone(),
         data_until: None,
+        office_hours: false,
+        schedule: None,
         generated_by: format!("deskql {}", env!("CARGO_PKG_VERSION")),
     })
 }

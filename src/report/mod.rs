@@ -8,6 +8,7 @@ mod chart;
 mod csv;
 pub mod document;
 mod html;
+pub mod office;
 pub mod params;
 mod present;
 pub mod query;
@@ -248,6 +249,14 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DURATION", value_parser = crate::values::duration)]
     #[serde(default)]
     pub deflection_window: Option<String>,
+    /// Times in office time: they accrue only while the account (in a team
+    /// report, the team, if it has its own hours) is open, in the account's
+    /// time zone, holidays closed. Counts do not change. Library 1.3.0 and later.
+    #[arg(long)]
+    // Left out of audit records when off, so records made before the
+    // option existed read, and recompute, exactly as they were written.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub office_hours: bool,
 }
 
 fn default_top() -> u32 {
@@ -292,6 +301,10 @@ impl ReportArgs {
     }
 }
 
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 /// The same arguments parsed from a REPL line (`.report company --account 1 ...`).
 #[derive(Parser, Debug)]
 #[command(name = ".report", no_binary_name = true)]
@@ -329,7 +342,8 @@ pub fn help_text() -> String {
             }
         }
         let tables: String = options.iter().map(|o| format!(", {}", o.flag())).collect();
-        text.push_str(&format!("  {:<10} {period}{subject}{scope}{window}{tables}\n", spec.kind.name()));
+        let office = if spec.office_hours { ", --office-hours" } else { "" };
+        text.push_str(&format!("  {:<10} {period}{subject}{scope}{window}{office}{tables}\n", spec.kind.name()));
     }
     text.push_str("Every report: --tz, --snapshot, --format, --output; with --format csv, --table and --out-dir.");
     text
@@ -387,13 +401,19 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
     let queries = resolved.library.report_queries(spec.queries)?;
     check_table_options(spec, queries.text, args, &header.library.version)?;
     let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
+    if resolved.office_hours {
+        office::describe(conn, &resolved, &mut header)?;
+    }
     let cards = document::cards(&query::run(conn, queries.text, cards_query, schema, &parameters)?)?;
     note_benchmark_accounts(&mut header, &cards);
     let tables = spec
         .tables
         .iter()
         .filter(|t| named(queries.text, t.name).is_ok())
-        .map(|t| Table::new(t.name, &t.title_for(spec, args), t.shape, query::run(conn, queries.text, t.name, schema, &parameters)?))
+        .map(|t| {
+            let name = office::table_query(queries.text, t.name, resolved.office_hours);
+            Table::new(t.name, &t.title_for(spec, args), t.shape, query::run(conn, queries.text, &name, schema, &parameters)?)
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), spec, library: resolved.library, by: args.by, header, cards, tables })
 }

@@ -63,6 +63,8 @@ pub struct Resolved {
     pub by: SeriesBy,
     pub top: u32,
     pub rating: Option<RatingFilter>,
+    /// `--office-hours`: times in office time.
+    pub office_hours: bool,
     /// The library version installed in `schema`: its definitions and its
     /// report queries.
     pub library: &'static crate::library::Library,
@@ -85,8 +87,28 @@ impl Resolved {
             .set("deflection_window", Value::BigInt(self.deflection_window))
             .set("by", Value::Text(self.by.name().to_string()))
             .set("top", Value::BigInt(i64::from(self.top)))
-            .set("rating", optional_text(self.rating.map(RatingFilter::name)));
+            .set("rating", optional_text(self.rating.map(RatingFilter::name)))
+            .set("office_hours", Value::Boolean(self.office_hours))
+            .set("team", self.office_team().map_or(Value::Null, Value::BigInt))
+            .set("from_day", Value::Text(self.first_day().to_string()));
         p
+    }
+
+    /// The team whose office hours a report uses when it has its own: the
+    /// Team report's (the User report is about one person, who may be in
+    /// several teams, and uses the account's, as the Company report does).
+    pub fn office_team(&self) -> Option<i64> {
+        match (&self.subject, self.kind) {
+            (Some(subject), ReportKind::Team) => Some(subject.id),
+            _ => None,
+        }
+    }
+
+    /// The first local day the figures read: the period's, or with
+    /// `--compare` the previous period's.
+    pub fn first_day(&self) -> NaiveDate {
+        let previous = self.date_from.checked_sub_signed(self.date_to - self.date_from);
+        if self.compare { previous.unwrap_or(self.date_from) } else { self.date_from }
     }
 }
 
@@ -119,6 +141,9 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         refuse_scope_options(args)?;
     }
     let deflection_window = args.deflection_window.as_deref().map_or(Ok(DEFAULT_DEFLECTION_WINDOW), read_duration).context("--deflection-window")?;
+    if args.office_hours {
+        check_office_hours(args, library)?;
+    }
     let (date_from, date_to, default_month) = match spec.period {
         PeriodRule::Month => report_month(conn, library, args, account_id, snapshot_seq)?,
         PeriodRule::Dates => {
@@ -146,6 +171,7 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         by: args.by,
         top: args.top,
         rating: args.rating,
+        office_hours: args.office_hours,
         library,
     };
     apply_history_window(conn, &mut resolved, args.clamp)?;
@@ -170,6 +196,22 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         apply_viewer(conn, viewer, account_id, &mut resolved)?;
     }
     Ok(resolved)
+}
+
+/// `--office-hours` needs a report with durations and a library version
+/// that defines their office-time twins (1.3.0 and later).
+fn check_office_hours(args: &ReportArgs, library: &crate::library::Library) -> Result<()> {
+    if !args.kind.spec().office_hours {
+        bail!("--office-hours does not apply to the {} report: it has no times, only counts and ratings", args.kind.name());
+    }
+    if !super::office::library_has_office_hours(library) {
+        bail!(
+            "--office-hours: metric library {} has no office hours (they came with library 1.3.0); \
+             upgrade with `deskql views install`, or audit with --library 1.3.0 or later",
+            library.version
+        );
+    }
+    Ok(())
 }
 
 /// The library version installed in `schema`.

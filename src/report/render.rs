@@ -68,6 +68,9 @@ pub fn header_lines(doc: &ReportDoc) -> Vec<String> {
     if !filters.is_empty() {
         lines.push(format!("Filters: {}", filters.join("; ")));
     }
+    if let Some(schedule) = h.schedule.as_ref().filter(|_| h.office_hours) {
+        lines.push(format!("Office hours: times in office time, {}", schedule.summary));
+    }
     for note in &h.notes {
         lines.push(format!("Note: {note}"));
     }

@@ -142,6 +142,9 @@ pub struct ReportSpec {
     pub benchmark_section: Option<&'static str>,
     /// `--deflection-window` applies.
     pub deflection_window: bool,
+    /// `--office-hours` applies: the report has durations with office-time
+    /// twins (library 1.3.0 and later).
+    pub office_hours: bool,
 }
 
 const COMPANY: ReportSpec = ReportSpec {
@@ -155,6 +158,7 @@ const COMPANY: ReportSpec = ReportSpec {
     benchmarked: false,
     benchmark_section: None,
     deflection_window: false,
+    office_hours: true,
 };
 
 const USER_TABLES: &[TableSpec] = &[DAILY, BUSIEST_TIME, BUSIEST_RANGE, CONVERSATIONS, RATINGS, TAGS, CUSTOMERS];
@@ -179,6 +183,8 @@ const HAPPINESS: ReportSpec = ReportSpec {
     queries: "happiness",
     tables: &[RATINGS],
     subject: SubjectRule::Either,
+    // ratings only: no durations
+    office_hours: false,
     ..COMPANY
 };
 
@@ -193,6 +199,7 @@ const USAGE: ReportSpec = ReportSpec {
     benchmarked: true,
     benchmark_section: Some("performance"),
     deflection_window: true,
+    office_hours: true,
 };
 
 impl ReportSpec {

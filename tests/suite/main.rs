@@ -15,6 +15,7 @@ mod ingest;
 mod layers;
 mod library;
 mod metrics;
+mod office_hours;
 mod repl;
 mod reports;
 mod robustness;

@@ -123,25 +123,31 @@ LIMIT 1;
 --- `closed`, `response_time`, `first_response_time` (seconds; NULL when
 --- undefined), `ratings` and `happiness_score` (NULL without ratings), each
 --- as `metrics.activity` and `metrics.happiness_metrics` define it for one
---- user; `user` is the user's name, `user_id` the id.
+--- user; `user` is the user's name, `user_id` the id. With `office_hours`
+--- (the schedule of the account, or of `team` when it has one), also
+--- `office_response_time` and `office_first_response_time`, their
+--- office-time twins (NULL without).
 CREATE OR REPLACE MACRO metrics.top_users(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
-                                           with_tags := NULL, viewer := NULL, snap := NULL, users := NULL) AS TABLE
+                                           with_tags := NULL, viewer := NULL, snap := NULL, users := NULL,
+                                           office_hours := false, team := NULL) AS TABLE
 WITH p AS (
     SELECT * FROM metrics.period(account, date_from, date_to, zone := zone, snap := snap)
 ),
 conversations AS MATERIALIZED (
     SELECT * FROM metrics.report_conversations(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
-                                               active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to))
+                                               active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to),
+                                               office_hours := office_hours, team := team)
 ),
 period_threads AS MATERIALIZED (
-    SELECT t.conversation_id, t.actor_type, t.actor_id, t.is_reply, t.closes, t.response_seconds, c.customer_id
+    SELECT t.conversation_id, t.actor_type, t.actor_id, t.is_reply, t.closes, t.response_seconds, t.office_response_seconds, c.customer_id
     FROM metrics.fact_threads_at(snap, account := account, active_from := metrics.window_start(date_from),
-                                 active_to := metrics.window_end(date_to)) AS t
+                                 active_to := metrics.window_end(date_to), office_hours := office_hours, team := team) AS t
     JOIN conversations AS c USING (account_id, conversation_id), p
     WHERE t.created_at >= p.utc_from AND t.created_at < p.utc_to
 ),
 reply_figures AS (
-    SELECT actor_id AS user_id, count(*) AS replies, count(DISTINCT customer_id) AS customers_helped, avg(response_seconds) AS response_time
+    SELECT actor_id AS user_id, count(*) AS replies, count(DISTINCT customer_id) AS customers_helped, avg(response_seconds) AS response_time,
+           avg(office_response_seconds) AS office_response_time
     FROM period_threads
     WHERE is_reply AND (users IS NULL OR list_contains(users, actor_id))
     GROUP BY actor_id
@@ -153,7 +159,8 @@ close_figures AS (
     GROUP BY actor_id
 ),
 first_response_figures AS (
-    SELECT c.first_reply_user_id AS user_id, avg(c.first_response_seconds) AS first_response_time
+    SELECT c.first_reply_user_id AS user_id, avg(c.first_response_seconds) AS first_response_time,
+           avg(c.office_first_response_seconds) AS office_first_response_time
     FROM conversations AS c, p
     WHERE c.first_reply_at >= p.utc_from AND c.first_reply_at < p.utc_to
     GROUP BY c.first_reply_user_id
@@ -181,7 +188,9 @@ SELECT coalesce(u.name, 'user ' || r.user_id) AS user,
        f.first_response_time,
        coalesce(h.ratings, 0) AS ratings,
        h.happiness_score,
-       r.user_id
+       r.user_id,
+       r.office_response_time,
+       f.office_first_response_time
 FROM reply_figures AS r
 LEFT JOIN close_figures AS k USING (user_id)
 LEFT JOIN first_response_figures AS f USING (user_id)
@@ -310,8 +319,12 @@ ORDER BY r.created_at DESC, r.rating_id;
 --- they replied to or started), `replies_sent`, `customers_helped`
 --- (distinct in the bucket), `closed`, `resolved`, `first_response_time`
 --- and `response_time` (averages in seconds; NULL when there is none).
+--- With `office_hours` (the schedule of the account, or of `team` when it
+--- has one), also `office_first_response_time` and `office_response_time`,
+--- their office-time twins (NULL without).
 CREATE OR REPLACE MACRO metrics.activity_series(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
-                                                 with_tags := NULL, viewer := NULL, snap := NULL, users := NULL, bucket := 'day') AS TABLE
+                                                 with_tags := NULL, viewer := NULL, snap := NULL, users := NULL, bucket := 'day',
+                                                 office_hours := false, team := NULL) AS TABLE
 WITH p AS (
     SELECT * FROM metrics.period(account, date_from, date_to, zone := zone, snap := snap)
     WHERE metrics.assert(bucket IN ('day', 'week', 'month'), 'bucket must be day, week or month, not ' || coalesce(CAST(bucket AS VARCHAR), 'NULL'))
@@ -325,7 +338,7 @@ buckets AS (
 ),
 conversations AS MATERIALIZED (
     SELECT c.conversation_id, c.customer_id, c.created_by_type, c.created_by_id, c.first_reply_user_id, c.first_response_seconds,
-           c.resolver_user_id,
+           c.office_first_response_seconds, c.resolver_user_id,
            CASE WHEN c.created_at >= p.utc_from AND c.created_at < p.utc_to
                 THEN CAST(metrics.to_local(c.created_at, p.zone_name) AS DATE) END AS created_day,
            CASE WHEN c.first_reply_at >= p.utc_from AND c.first_reply_at < p.utc_to
@@ -333,13 +346,14 @@ conversations AS MATERIALIZED (
            CASE WHEN c.resolved_at >= p.utc_from AND c.resolved_at < p.utc_to
                 THEN CAST(metrics.to_local(c.resolved_at, p.zone_name) AS DATE) END AS resolved_day
     FROM metrics.report_conversations(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
-                                      active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to)) AS c, p
+                                      active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to),
+                                      office_hours := office_hours, team := team) AS c, p
 ),
 threads AS MATERIALIZED (
-    SELECT t.conversation_id, t.actor_type, t.actor_id, t.is_reply, t.closes, t.response_seconds, c.customer_id,
+    SELECT t.conversation_id, t.actor_type, t.actor_id, t.is_reply, t.closes, t.response_seconds, t.office_response_seconds, c.customer_id,
            CAST(metrics.to_local(t.created_at, p.zone_name) AS DATE) AS day
     FROM metrics.fact_threads_at(snap, account := account, active_from := metrics.window_start(date_from),
-                                 active_to := metrics.window_end(date_to)) AS t
+                                 active_to := metrics.window_end(date_to), office_hours := office_hours, team := team) AS t
     JOIN conversations AS c USING (conversation_id), p
     WHERE t.account_id = account AND t.created_at >= p.utc_from AND t.created_at < p.utc_to
 ),
@@ -361,7 +375,8 @@ handled_figures AS (
     GROUP BY d.bucket_day
 ),
 reply_figures AS (
-    SELECT d.bucket_day, count(*) AS replies_sent, count(DISTINCT r.customer_id) AS customers_helped, avg(r.response_seconds) AS response_time
+    SELECT d.bucket_day, count(*) AS replies_sent, count(DISTINCT r.customer_id) AS customers_helped, avg(r.response_seconds) AS response_time,
+           avg(r.office_response_seconds) AS office_response_time
     FROM replies AS r JOIN days AS d ON d.day = r.day
     GROUP BY d.bucket_day
 ),
@@ -378,7 +393,8 @@ resolution_figures AS (
     GROUP BY d.bucket_day
 ),
 first_response_figures AS (
-    SELECT d.bucket_day, avg(c.first_response_seconds) AS first_response_time
+    SELECT d.bucket_day, avg(c.first_response_seconds) AS first_response_time,
+           avg(c.office_first_response_seconds) AS office_first_response_time
     FROM conversations AS c JOIN days AS d ON d.day = c.first_reply_day
     WHERE users IS NULL OR list_contains(users, c.first_reply_user_id)
     GROUP BY d.bucket_day
@@ -392,7 +408,9 @@ SELECT b.bucket_day AS day,
        coalesce(k.closed, 0) AS closed,
        coalesce(s.resolved, 0) AS resolved,
        f.first_response_time,
-       r.response_time
+       r.response_time,
+       f.office_first_response_time,
+       r.office_response_time
 FROM buckets AS b
 LEFT JOIN new_figures AS n USING (bucket_day)
 LEFT JOIN handled_figures AS h USING (bucket_day)

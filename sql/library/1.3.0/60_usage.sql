@@ -25,6 +25,11 @@
 -- or workflow (not the customer); an account's benchmark leaves the account
 -- out ("the rest of Helpshift's customers"); Predict accuracy is per label
 -- over the conversations resolved or rejected.
+-- 1.3.0: `office_hours := true` adds the office-time twins of the two times
+-- (`office_time_to_first_response`, `office_time_to_resolve`), computed from
+-- the same rows, each account in its own office hours and time zone (an
+-- account without office hours: its calendar time); `metrics.usage` then
+-- shows them in place of the calendar ones, with their benchmark.
 
 --- The report months of the Usage report, one row per account (or only
 --- `account`): the local calendar month starting on `month_start` (which
@@ -78,8 +83,11 @@ FROM metrics.history_window(account, zone := zone, snap := snap) AS h;
 --- predict, quicksearch, bots) every other figure is NULL.
 --- `deflection_window`: seconds after an FAQ view in which a conversation
 --- of the same customer means the view was not deflected (default 86400, 24
---- hours). `zone`: NULL for each account's own time zone.
-CREATE OR REPLACE MACRO metrics.usage_figures(month_start, zone := NULL, snap := NULL, deflection_window := 86400, account := NULL) AS TABLE
+--- hours). `zone`: NULL for each account's own time zone. `office_hours`:
+--- also the office-time twins of the times (`office_*`), each account in
+--- its own office hours (16_office_hours.sql).
+CREATE OR REPLACE MACRO metrics.usage_figures(month_start, zone := NULL, snap := NULL, deflection_window := 86400, account := NULL,
+                                               office_hours := false) AS TABLE
 WITH months AS MATERIALIZED (
     SELECT * FROM metrics.usage_months(month_start, zone := zone, snap := snap, account := account)
     WHERE metrics.assert(coalesce(deflection_window > 0, false),
@@ -108,6 +116,16 @@ month_threads AS (
     SELECT t.*
     FROM scope_threads AS t
     JOIN months AS m ON m.account_id = t.account_id AND t.created_at >= m.utc_from AND t.created_at < m.utc_to
+),
+office_clock AS MATERIALIZED (
+    -- every account's office clock (its own schedule and zone), from the
+    -- creation of the oldest conversation read to the end of the month's
+    -- window; empty unless office_hours (a NULL range has no days)
+    SELECT * FROM metrics.office_clock(
+        (SELECT min(c.created_at) FROM scope_conversations AS c
+         WHERE office_hours AND (c.account_id, c.conversation_id) IN (SELECT account_id, conversation_id FROM scope_threads)),
+        (SELECT metrics.window_end(CAST(CAST(month_start AS DATE) + INTERVAL 1 MONTH AS DATE)) WHERE office_hours),
+        account := account, snap := snap)
 ),
 
 -- performance ----------------------------------------------------------------
@@ -160,10 +178,25 @@ first_response_figures AS (
            --- thread); notes and line items, also a bot's, are not. Calendar
            --- time. Benchmarked against the
            --- mean of the other accounts.
-           avg(metrics.seconds_between(c.created_at, f.first_response_at)) AS time_to_first_response
+           avg(metrics.seconds_between(c.created_at, f.first_response_at)) AS time_to_first_response,
+           --- @metric office_time_to_first_response (seconds) "Time to first response (office hours)"
+           --- @shown usage: performance
+           --- Time to first response in office time (`--office-hours`,
+           --- shown in its place): over the same conversations, the average
+           --- of the open time from the conversation's creation to its first
+           --- response, in the account's office hours and time zone,
+           --- holidays closed (an account without office hours: calendar
+           --- time); 0 when entirely outside office hours. Benchmarked: each
+           --- account in its own office hours.
+           avg(CASE WHEN office_hours
+                    THEN (metrics.office_clock_us(f.first_response_at, kf.opens_at, kf.closes_at, kf.open_before_us)
+                          - metrics.office_clock_us(c.created_at, kc.opens_at, kc.closes_at, kc.open_before_us)) / 1000000
+               END) AS office_time_to_first_response
     FROM months AS m
     JOIN first_responses AS f ON f.account_id = m.account_id AND f.first_response_at >= m.utc_from AND f.first_response_at < m.utc_to
     JOIN scope_conversations AS c ON c.account_id = f.account_id AND c.conversation_id = f.conversation_id
+    ASOF LEFT JOIN office_clock AS kc ON kc.account_id = c.account_id AND c.created_at >= kc.opens_at
+    ASOF LEFT JOIN office_clock AS kf ON kf.account_id = f.account_id AND f.first_response_at >= kf.opens_at
     WHERE c.created_by_type = 'customer'
     GROUP BY m.account_id
 ),
@@ -188,10 +221,25 @@ resolve_figures AS (
            --- closed again counts once, at its last close. Calendar time.
            --- Benchmarked against the
            --- mean of the other accounts.
-           avg(metrics.seconds_between(c.created_at, l.closed_at)) AS time_to_resolve
+           avg(metrics.seconds_between(c.created_at, l.closed_at)) AS time_to_resolve,
+           --- @metric office_time_to_resolve (seconds) "Time to resolve (office hours)"
+           --- @shown usage: performance
+           --- Time to resolve in office time (`--office-hours`, shown in its
+           --- place): over the same conversations, the average of the open
+           --- time from the conversation's creation to its last close, in
+           --- the account's office hours and time zone, holidays closed (an
+           --- account without office hours: calendar time); 0 when entirely
+           --- outside office hours. Benchmarked: each account in its own
+           --- office hours.
+           avg(CASE WHEN office_hours
+                    THEN (metrics.office_clock_us(l.closed_at, kl.opens_at, kl.closes_at, kl.open_before_us)
+                          - metrics.office_clock_us(c.created_at, kc.opens_at, kc.closes_at, kc.open_before_us)) / 1000000
+               END) AS office_time_to_resolve
     FROM months AS m
     JOIN last_closes AS l ON l.account_id = m.account_id AND l.closed_at >= m.utc_from AND l.closed_at < m.utc_to
     JOIN scope_conversations AS c ON c.account_id = l.account_id AND c.conversation_id = l.conversation_id
+    ASOF LEFT JOIN office_clock AS kc ON kc.account_id = c.account_id AND c.created_at >= kc.opens_at
+    ASOF LEFT JOIN office_clock AS kl ON kl.account_id = l.account_id AND l.closed_at >= kl.opens_at
     WHERE c.status = 'closed' AND c.created_by_type = 'customer'
     GROUP BY m.account_id
 ),
@@ -474,6 +522,7 @@ wide AS (
     SELECT m.account_id,
            cs.csat, cs.csat_satisfied, coalesce(cs.csat_responses, 0) AS csat_responses,
            fr.time_to_first_response, rs.time_to_resolve, df.deflection,
+           fr.office_time_to_first_response, rs.office_time_to_resolve,
            k.contracted_mau, k.mau, k.mau_used, k.contracted_seats, k.active_users, k.seats_used,
            e.predict_enabled, e.quicksearch_enabled, e.bots_enabled,
            coalesce(pr.issues_labeled, 0) AS issues_labeled, pr.accuracy, coalesce(mo.models, 0) AS models,
@@ -522,7 +571,13 @@ FROM (SELECT account_id, bots_enabled AS section_enabled, bots_enabled AS enable
 UNION ALL
 SELECT account_id, 'usage', metric, CAST(value AS DOUBLE)
 FROM (SELECT account_id, issues_created, issues_resolved, issues_rejected, mau FROM wide)
-     UNPIVOT INCLUDE NULLS (value FOR metric IN (issues_created, issues_resolved, issues_rejected, mau));
+     UNPIVOT INCLUDE NULLS (value FOR metric IN (issues_created, issues_resolved, issues_rejected, mau))
+UNION ALL
+-- the office-time twins, only when asked for
+SELECT account_id, 'performance', metric, CAST(value AS DOUBLE)
+FROM (SELECT account_id, office_time_to_first_response, office_time_to_resolve FROM wide)
+     UNPIVOT INCLUDE NULLS (value FOR metric IN (office_time_to_first_response, office_time_to_resolve))
+WHERE office_hours;
 
 --- The benchmark of the Usage report for the month starting on
 --- `month_start`: for each benchmarked figure (performance: csat,
@@ -535,11 +590,14 @@ FROM (SELECT account_id, issues_created, issues_resolved, issues_rejected, mau F
 --- says how many were averaged. The plan history window of each account
 --- does not apply (every account counts), and neither does a report's
 --- `zone` override: every report of that month and snapshot compares with
---- the same other accounts' figures.
-CREATE OR REPLACE MACRO metrics.usage_benchmark(month_start, snap := NULL, deflection_window := 86400, leave_out := NULL) AS TABLE
+--- the same other accounts' figures. With `office_hours`, also the
+--- office-time twins of the times, each account in its own office hours.
+CREATE OR REPLACE MACRO metrics.usage_benchmark(month_start, snap := NULL, deflection_window := 86400, leave_out := NULL,
+                                                office_hours := false) AS TABLE
 SELECT f.section, f.metric, avg(f.value) AS benchmark, count(f.value) AS accounts
-FROM metrics.usage_figures(month_start, snap := snap, deflection_window := deflection_window) AS f
-WHERE f.section = 'performance' AND f.metric IN ('csat', 'csat_satisfied', 'time_to_first_response', 'time_to_resolve', 'deflection')
+FROM metrics.usage_figures(month_start, snap := snap, deflection_window := deflection_window, office_hours := office_hours) AS f
+WHERE f.section = 'performance' AND f.metric IN ('csat', 'csat_satisfied', 'time_to_first_response', 'time_to_resolve', 'deflection',
+                                                 'office_time_to_first_response', 'office_time_to_resolve')
   AND f.account_id IS DISTINCT FROM leave_out
 GROUP BY f.section, f.metric;
 
@@ -553,7 +611,10 @@ GROUP BY f.section, f.metric;
 --- accounts the benchmark averages). The month is checked by `metrics.period` (the
 --- account must exist, the zone be known, the month be within the plan's
 --- history window). `deflection_window` in seconds (default 86400).
-CREATE OR REPLACE MACRO metrics.usage(account, month_start, zone := NULL, snap := NULL, deflection_window := 86400) AS TABLE
+--- `office_hours`: the office-time twins of the times in their place (each
+--- account in its own office hours, in the benchmark too).
+CREATE OR REPLACE MACRO metrics.usage(account, month_start, zone := NULL, snap := NULL, deflection_window := 86400,
+                                       office_hours := false) AS TABLE
 WITH checked AS (
     SELECT p.account_id
     FROM metrics.period(account, CAST(month_start AS DATE), CAST(CAST(month_start AS DATE) + INTERVAL 1 MONTH AS DATE), zone := zone, snap := snap) AS p
@@ -562,14 +623,16 @@ WITH checked AS (
 ),
 figures AS (
     SELECT f.section, f.metric, f.value
-    FROM metrics.usage_figures(month_start, zone := zone, snap := snap, deflection_window := deflection_window, account := account) AS f
+    FROM metrics.usage_figures(month_start, zone := zone, snap := snap, deflection_window := deflection_window, account := account,
+                               office_hours := office_hours) AS f
     JOIN checked AS ch ON ch.account_id = f.account_id
 ),
 benchmarks AS (
-    SELECT * FROM metrics.usage_benchmark(month_start, snap := snap, deflection_window := deflection_window, leave_out := account)
+    SELECT * FROM metrics.usage_benchmark(month_start, snap := snap, deflection_window := deflection_window, leave_out := account,
+                                          office_hours := office_hours)
 )
 SELECT k.section, k.metric, k.label, k.unit, f.value, b.benchmark, f.value - b.benchmark AS difference, b.accounts AS benchmark_accounts, k.ordinal
-FROM metrics.catalogue AS k
+FROM metrics.report_catalogue('usage', office_hours := office_hours) AS k
 LEFT JOIN figures AS f USING (section, metric)
 LEFT JOIN benchmarks AS b USING (section, metric)
 WHERE k.report = 'usage'
