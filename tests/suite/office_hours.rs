@@ -476,15 +476,16 @@ fn team_report_uses_the_team_s_hours_and_the_history_shows_both_times() {
         assert_close(durations[*key], *expected, key);
     }
     assert_eq!(office["header"]["schedule"]["owner"], "team");
-    // Bob's history in the account's hours: 5005 was answered on a Sunday (82800 s, none in office time)
+    // Bob's history in the account's hours (library 1.3.0: 5005, whose only
+    // October activity is the customer's, is not in it; see metrics.rs)
     let bob = report_json(&db, &[&["user", "--account", "1", "--user", "bob@acme.test", "--office-hours"], &OCTOBER[..]].concat());
     let history = bob["tables"].as_array().unwrap().iter().find(|t| t["name"] == "conversations").unwrap();
     let column = |name: &str| history["rows"].as_array().unwrap().iter().map(|r| r[name].as_f64()).collect::<Vec<_>>();
-    assert_eq!(column("number"), [9, 8, 5, 1, 4].map(|n| Some(f64::from(n))));
-    assert_eq!(column("first_response_time"), [None, None, Some(82800.0), Some(3600.0), Some(3600.0)]);
-    assert_eq!(column("office_first_response_time"), [None, None, Some(0.0), Some(3600.0), Some(3600.0)]);
-    assert_eq!(column("office_response_time"), [None, None, None, Some(3600.0), Some(1800.0)]);
-    assert_eq!(column("office_resolution_time"), [None, None, None, Some(11100.0), Some(277800.0)]);
+    assert_eq!(column("number"), [9, 8, 1, 4].map(|n| Some(f64::from(n))));
+    assert_eq!(column("first_response_time"), [None, None, Some(3600.0), Some(3600.0)]);
+    assert_eq!(column("office_first_response_time"), [None, None, Some(3600.0), Some(3600.0)]);
+    assert_eq!(column("office_response_time"), [None, None, Some(3600.0), Some(1800.0)]);
+    assert_eq!(column("office_resolution_time"), [None, None, Some(11100.0), Some(277800.0)]);
     let calendar_bob = report_json(&db, &[&["user", "--account", "1", "--user", "bob@acme.test"], &OCTOBER[..]].concat());
     let columns = &calendar_bob["tables"].as_array().unwrap().iter().find(|t| t["name"] == "conversations").unwrap()["columns"];
     assert!(!columns.as_array().unwrap().iter().any(|c| c.as_str().unwrap().starts_with("office_")), "{columns}");
@@ -556,9 +557,11 @@ fn an_audit_with_office_hours_records_the_flag_and_its_tables_and_verifies() {
 /// - Beta: 6201 (23:00-01:00 EDT) 0, 6202 08:00-08:30 EDT 1800, 6204 (23:30
 ///   on Friday) 0 -> 600; resolutions 6201 0, 6202 08:00-10:00 7200 -> 3600.
 /// - Gamma: its calendar times, 20 and 600.
+/// Acme's office times and their benchmark: since library 1.3.0 the mean of
+/// the other accounts (Beta's and Gamma's), Acme left out.
 const USAGE_OFFICE: &[(&str, f64, f64)] = &[
-    ("performance/office_time_to_first_response", 915.0, (915.0 + 600.0 + 20.0) / 3.0),
-    ("performance/office_time_to_resolve", 3700.0, (3700.0 + 3600.0 + 600.0) / 3.0),
+    ("performance/office_time_to_first_response", 915.0, (600.0 + 20.0) / 2.0),
+    ("performance/office_time_to_resolve", 3700.0, (3600.0 + 600.0) / 2.0),
 ];
 
 #[test]
@@ -578,11 +581,11 @@ fn usage_report_office_twins_and_their_benchmark_in_each_account_s_hours() {
     }
     let notes = office["header"]["notes"].as_array().unwrap();
     assert!(notes.iter().any(|n| n.as_str().unwrap().contains("2 of the 3 accounts keep office hours")), "{notes:?}");
-    // Beta's report compares with the same benchmark
     let beta = report_json(&db, &["usage", "--account", "2", "--month", "2025-10", "--office-hours"]);
     let beta_cards = crate::fixture::cards_by(&beta, ["value", "benchmark", "difference"]);
     assert_close(beta_cards["performance/office_time_to_first_response"].0, 600.0, "Beta");
-    assert_close(beta_cards["performance/office_time_to_resolve"].1, USAGE_OFFICE[1].2, "Beta's benchmark");
+    // Beta's benchmark: Acme's and Gamma's
+    assert_close(beta_cards["performance/office_time_to_resolve"].1, (3700.0 + 600.0) / 2.0, "Beta's benchmark");
 }
 
 #[test]
