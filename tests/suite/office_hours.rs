@@ -626,3 +626,38 @@ print(con.sql("SELECT metrics.office_seconds(1, TIMESTAMP '2025-10-06 08:00:00',
         "{stderr}"
     );
 }
+
+/// The rows of table `name` of a report document.
+fn table_rows<'a>(doc: &'a Value, name: &str) -> &'a Vec<Value> {
+    let table = doc["tables"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap_or_else(|| panic!("no table {name}"));
+    table["rows"].as_array().unwrap()
+}
+
+#[test]
+fn the_series_and_top_users_show_office_times_that_agree_with_the_cards() {
+    let tmp = TempDir::new().unwrap();
+    let db = golden_reports_db(&tmp);
+    // one bucket for the whole month: the series' figures are the cards'
+    let doc = report_json(&db, &[&["company", "--account", "1", "--office-hours", "--by", "month"], &OCTOBER[..]].concat());
+    let cards = crate::fixture::cards_by(&doc, ["value", "value", "value"]);
+    let month = &table_rows(&doc, "daily")[0];
+    for metric in ["office_first_response_time", "office_response_time"] {
+        assert_eq!(month[metric].as_f64(), cards[&format!("all/{metric}")].0, "{metric}");
+    }
+    assert!(month.get("first_response_time").is_none() && month.get("response_time").is_none(), "{month}");
+    // each top user's office times are their User report's
+    let top = table_rows(&doc, "top_users");
+    assert!(!top.is_empty());
+    for row in top {
+        let id = row["user_id"].as_i64().unwrap().to_string();
+        let user = report_json(&db, &[&["user", "--account", "1", "--user", id.as_str(), "--office-hours"], &OCTOBER[..]].concat());
+        let user_cards = crate::fixture::cards_by(&user, ["value", "value", "value"]);
+        for metric in ["office_first_response_time", "office_response_time"] {
+            assert_eq!(row[metric].as_f64(), user_cards[&format!("all/{metric}")].0, "user {id} {metric}");
+        }
+    }
+    // at least one office time differs from its calendar twin, so the test can tell them apart
+    let calendar = report_json(&db, &[&["company", "--account", "1", "--by", "month"], &OCTOBER[..]].concat());
+    let calendar_month = &table_rows(&calendar, "daily")[0];
+    assert_ne!(calendar_month["response_time"].as_f64(), month["office_response_time"].as_f64());
+}

@@ -1,8 +1,9 @@
 -- The Company report (`deskql report company`). Parameters: those of
 -- common.sql, and the filters $inboxes, $channels, $with_tags (lists, bound
 -- as text with the items separated by chr(31), or NULL) and $viewer (user id
--- or NULL), $office_hours (`--office-hours`: the account's office time, in
--- the cards and in the tables' times); for the tables, $by (the series'
+-- or NULL), $office_hours (`--office-hours`: the cards in the account's
+-- office time; the tables' times come from the `*_office_hours` variants of
+-- their queries, which the report runs instead); for the tables, $by (the series'
 -- buckets: day, week or month) and $top (rows of the tags and customers
 -- tables).
 
@@ -20,17 +21,28 @@ SELECT section, metric, label, unit, value, previous, change, change_unit, metri
 FROM metrics.company_compare($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
                              inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
                              with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap,
-                             office_hours := $office_hours)
+                             office_hours := true)
 ORDER BY ordinal;
 
 -- name: daily
 SELECT day, new_conversations, replies_sent, customers_helped, closed, resolved,
-       CASE WHEN $office_hours THEN office_first_response_time ELSE first_response_time END AS first_response_time,
-       CASE WHEN $office_hours THEN office_response_time ELSE response_time END AS response_time
+       first_response_time,
+       response_time
+FROM metrics.activity_series($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
+                             inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
+                             with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap, bucket := $by)
+ORDER BY day;
+
+-- name: daily_office_hours
+-- The series with `--office-hours`: its times in office time, under their
+-- metric ids (`office_first_response_time`, `office_response_time`).
+SELECT day, new_conversations, replies_sent, customers_helped, closed, resolved,
+       office_first_response_time,
+       office_response_time
 FROM metrics.activity_series($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
                              inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
                              with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap, bucket := $by,
-                             office_hours := $office_hours)
+                             office_hours := true)
 ORDER BY day;
 
 -- name: busiest_time
@@ -49,13 +61,21 @@ FROM metrics.busiest_range($account, CAST($date_from AS DATE), CAST($date_to AS 
 
 -- name: top_users
 SELECT user, replies, customers_helped, resolved, closed,
-       CASE WHEN $office_hours THEN office_response_time ELSE response_time END AS response_time,
-       CASE WHEN $office_hours THEN office_first_response_time ELSE first_response_time END AS first_response_time,
+       response_time, first_response_time,
+       ratings, happiness_score, user_id
+FROM metrics.top_users($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
+                       inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
+                       with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap);
+
+-- name: top_users_office_hours
+-- Top users with `--office-hours`: their times in office time.
+SELECT user, replies, customers_helped, resolved, closed,
+       office_response_time, office_first_response_time,
        ratings, happiness_score, user_id
 FROM metrics.top_users($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
                        inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
                        with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap,
-                       office_hours := $office_hours);
+                       office_hours := true);
 
 -- name: tags
 SELECT tag, conversations, share

@@ -23,12 +23,23 @@ ORDER BY ordinal;
 
 -- name: daily
 SELECT day, handled, replies_sent, customers_helped, closed, resolved,
-       CASE WHEN $office_hours THEN office_first_response_time ELSE first_response_time END AS first_response_time,
-       CASE WHEN $office_hours THEN office_response_time ELSE response_time END AS response_time
+       first_response_time,
+       response_time
+FROM metrics.activity_series($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
+                             inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
+                             with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap, users := CAST(string_split($users, chr(31)) AS BIGINT[]), bucket := $by)
+ORDER BY day;
+
+-- name: daily_office_hours
+-- The series with `--office-hours`: its times in office time, under their
+-- metric ids (`office_first_response_time`, `office_response_time`).
+SELECT day, handled, replies_sent, customers_helped, closed, resolved,
+       office_first_response_time,
+       office_response_time
 FROM metrics.activity_series($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
                              inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
                              with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap, users := CAST(string_split($users, chr(31)) AS BIGINT[]), bucket := $by,
-                             office_hours := $office_hours, team := $team)
+                             office_hours := true, team := $team)
 ORDER BY day;
 
 -- name: busiest_time
@@ -47,13 +58,21 @@ FROM metrics.busiest_range($account, CAST($date_from AS DATE), CAST($date_to AS 
 
 -- name: top_users
 SELECT user, replies, customers_helped, resolved, closed,
-       CASE WHEN $office_hours THEN office_response_time ELSE response_time END AS response_time,
-       CASE WHEN $office_hours THEN office_first_response_time ELSE first_response_time END AS first_response_time,
+       response_time, first_response_time,
+       ratings, happiness_score, user_id
+FROM metrics.top_users($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
+                       inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
+                       with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap, users := CAST(string_split($users, chr(31)) AS BIGINT[]));
+
+-- name: top_users_office_hours
+-- Top users with `--office-hours`: their times in office time.
+SELECT user, replies, customers_helped, resolved, closed,
+       office_response_time, office_first_response_time,
        ratings, happiness_score, user_id
 FROM metrics.top_users($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
                        inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
                        with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap, users := CAST(string_split($users, chr(31)) AS BIGINT[]),
-                       office_hours := $office_hours, team := $team);
+                       office_hours := true, team := $team);
 
 -- name: conversations
 SELECT number, subject, customer, channel, status, replies_by_users, first_response_time, response_time, resolution_time,
