@@ -11,16 +11,14 @@
 -- 1.2.0: the same definitions as 1.0.0; the series and the conversation
 -- history read only the conversations active in the period.
 --
-X (and Total conversations) as the seed
+-- 1.3.0: the conversation history (and Total conversations) as the seed
 -- words it: activity in the period by a user or a workflow, on a
 -- conversation the report's users touched up to the period's end.
-=======
 -- 1.3.0: every report macro also takes `office_hours := false` and
 -- `team := NULL`: with office hours, the cards show each duration metric's
 -- office-time twin in its place (`metrics.report_catalogue`), in the
 -- schedule of the account or, for a Team report, of `team` when it has one;
 -- the conversation history shows both.
->>>>>>> office-hours
 
 --- The metric cards of the Company report: one row per metric shown
 --- (`metrics.catalogue` rows of report 'company'), with section, metric,
