@@ -8,7 +8,7 @@
 //! | --- | --- | --- |
 //! | cli | `cli` | parse arguments, dispatch, turn errors into exit codes |
 //! | commands | `ingest`, `import`, `report`, `audit`, `repl`, `bench`, `demo`, `generate`, `snapshots`, `views` | one user-facing command each (arguments and what it does) |
-//! | services | `storage`, `contract`, `catalog`, `library`, `sqltext`, `format`, `timezones`, `trace`, `exit`, `values`, `outfile` | the database file, the snapshot contract and catalog, the metric library, SQL text, output formats |
+//! | services | `storage`, `contract`, `catalog`, `canonical`, `contacts`, `library`, `sqltext`, `format`, `timezones`, `trace`, `exit`, `values`, `outfile` | the database file, the snapshot contract and catalog, the metric library, SQL text, output formats |
 //!
 //! Among commands, `report` and `ingest` are used by others (`audit`,
 //! `repl`, `demo`); the layer test also rejects any cycle.
@@ -29,7 +29,9 @@ pub mod snapshots;
 pub mod views;
 
 // services
+pub mod canonical;
 pub mod catalog;
+pub mod contacts;
 pub mod contract;
 pub mod exit;
 pub mod format;

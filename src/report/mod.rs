@@ -3,17 +3,18 @@
 //! macros (`query`, SQL in `sql/reports/`), assemble one document
 //! (`document`) and render it (`render`, `html`).
 
+pub mod batch;
 mod chart;
 pub mod document;
 mod html;
 pub mod params;
 pub mod query;
-mod render;
+pub mod render;
 pub mod spec;
 mod units;
 
 pub use spec::{ReportSpec, spec};
-pub use units::display_value;
+pub use units::{display_difference, display_value, section_title};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -88,8 +89,8 @@ pub struct ReportArgs {
     /// Which report.
     #[arg(value_enum)]
     pub kind: ReportKind,
-    /// Account id (or exact account name).
-    #[arg(long)]
+    /// Account id (or exact account name). Not with --all-accounts.
+    #[arg(long, required_unless_present = "all_accounts", default_value = "", hide_default_value = true)]
     pub account: String,
     /// First local day of the period (YYYY-MM-DD, included).
     #[arg(long, value_name = "DAY", value_parser = crate::values::date)]
@@ -155,6 +156,17 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DURATION", value_parser = crate::values::duration)]
     #[serde(default)]
     pub deflection_window: Option<String>,
+    /// Usage report: every account's report of the month, computed in one
+    /// pass (the benchmark once), one file per account in --out-dir with
+    /// an index.json. Each account in its own time zone.
+    #[arg(long, conflicts_with_all = ["account", "output", "tz"], requires = "out_dir")]
+    #[serde(skip)]
+    pub all_accounts: bool,
+    /// With --all-accounts: the folder for `<account_id>.<html|json|md>`
+    /// and `index.json` (created if missing; each file complete or absent).
+    #[arg(long, value_name = "DIR", requires = "all_accounts")]
+    #[serde(skip)]
+    pub out_dir: Option<PathBuf>,
 }
 
 fn default_format() -> ReportFormat {
@@ -176,7 +188,8 @@ pub fn help_text() -> String {
         "Examples:\n  deskql report company --account 1 --month 2026-10 --compare\n  \
          deskql report user --account 1 --user 100002 --from 2026-10-01 --to 2026-10-16\n  \
          deskql report team --account 1 --team 'Tier 1' --month 2026-10 --format markdown\n  \
-         deskql report usage --account 1 --format html --output usage.html\n\nOptions by report:\n",
+         deskql report usage --account 1 --format html --output usage.html\n  \
+         deskql report usage --all-accounts --month 2026-10 --format html --out-dir usage-2026-10\n\nOptions by report:\n",
     );
     for spec in spec::SPECS {
         let period = match spec.period {
@@ -201,6 +214,9 @@ pub fn help_text() -> String {
 pub fn run(db: &Path, args: &ReportArgs) -> Result<u8> {
     let conn = storage::open(db, Access::ReadOnly)?;
     warn_if_library_is_old(&conn)?;
+    if let Some(dir) = args.out_dir.as_deref().filter(|_| args.all_accounts) {
+        return batch::run(db, &conn, args, dir);
+    }
     match &args.output {
         Some(path) => {
             let mut file = OutputFile::create(path, db)?;
@@ -233,13 +249,11 @@ fn warn_if_library_is_old(conn: &Connection) -> Result<()> {
 /// Build the report document, reading library schema `schema` (`metrics`,
 /// or a side-by-side version for audits).
 pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<ReportDoc> {
-    let library = library_ref(conn, schema)?;
-    let resolved = params::resolve(conn, args, schema)?;
+    if args.all_accounts {
+        anyhow::bail!("--all-accounts writes one file per account: `deskql report usage --all-accounts --out-dir DIR`");
+    }
+    let (resolved, header) = resolve_with_header(conn, args, schema)?;
     let parameters = resolved.parameters();
-    let queries = resolved.library.report_queries("common")?;
-    let period = query::run(conn, queries.text, "period", schema, &parameters)?;
-    let mut header = document::header(&period, &resolved, library)?;
-    note_data_end(&mut header)?;
     let spec = resolved.kind.spec();
     let queries = resolved.library.report_queries(spec.queries)?;
     let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
@@ -251,6 +265,19 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
         .map(|t| Table::new(t.name, t.title, query::run(conn, queries.text, t.name, schema, &parameters)?))
         .collect::<Result<Vec<_>>>()?;
     Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), spec, header, cards, tables })
+}
+
+/// The arguments resolved and the document's header: everything of a
+/// report but its figures (the usage batch computes those for every
+/// account at once).
+pub(crate) fn resolve_with_header(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<(params::Resolved, document::Header)> {
+    let library = library_ref(conn, schema)?;
+    let resolved = params::resolve(conn, args, schema)?;
+    let queries = resolved.library.report_queries("common")?;
+    let period = query::run(conn, queries.text, "period", schema, &resolved.parameters())?;
+    let mut header = document::header(&period, &resolved, library)?;
+    note_data_end(&mut header)?;
+    Ok((resolved, header))
 }
 
 /// A period that ends after the snapshot's as-of time is only partly known:

@@ -163,7 +163,7 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
 }
 
 /// The library version installed in `schema`.
-fn library_in(conn: &Connection, schema: &str) -> Result<&'static crate::library::Library> {
+pub(crate) fn library_in(conn: &Connection, schema: &str) -> Result<&'static crate::library::Library> {
     let installed = crate::library::install::installed_in(conn, schema)?
         .with_context(|| format!("no metric library is installed in schema {schema}: run `deskql views install`"))?;
     crate::library::find(crate::library::Version::parse(&installed.version)?)

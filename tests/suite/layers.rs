@@ -21,6 +21,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("snapshots", 1),
     ("views", 1),
     ("catalog", 0),
+    ("canonical", 0),
+    ("contacts", 0),
     ("contract", 0),
     ("exit", 0),
     ("format", 0),
