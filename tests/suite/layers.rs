@@ -20,6 +20,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("report", 1),
     ("snapshots", 1),
     ("views", 1),
+    ("mail", 1),
     ("catalog", 0),
     ("canonical", 0),
     ("contacts", 0),

@@ -13,6 +13,7 @@ mod import_helpscout;
 mod ingest;
 mod layers;
 mod library;
+mod mail;
 mod metrics;
 mod repl;
 mod reports;
