@@ -177,9 +177,10 @@ pub const PREDICT_LABELS: TableSpec = spec(
 );
 pub const END_USER_ACTIVITY: TableSpec = spec("end_user_activity", &[("account_id", Id), ("customer_id", Id), ("active_at", Time)]);
 pub const FEATURE_USAGE: TableSpec = spec("feature_usage", &[("account_id", Id), ("feature", Text), ("used_at", Time), ("user_id", Id)]);
+pub const ACCOUNT_CONTACTS: TableSpec = spec("account_contacts", &[("account_id", Id), ("email", Text), ("name", Text), ("is_primary", Bool)]);
 
 /// Every table the generator writes, in contract order.
-pub const ALL: [&TableSpec; 21] = [
+pub const ALL: [&TableSpec; 22] = [
     &ACCOUNTS,
     &CONTRACTS,
     &INBOXES,
@@ -201,6 +202,7 @@ pub const ALL: [&TableSpec; 21] = [
     &PREDICT_LABELS,
     &END_USER_ACTIVITY,
     &FEATURE_USAGE,
+    &ACCOUNT_CONTACTS,
 ];
 
 /// The generator writes exactly the contract's tables and columns, in order.
