@@ -136,6 +136,12 @@ Examples:
     #[command(after_help = crate::report::help_text())]
     Report(WithDb<crate::report::ReportArgs>),
     /// Email reports: each account's monthly usage report to its primary contacts, once.
+    #[command(after_help = "\
+Examples:
+  deskql mail usage --from 'Customer Success <success@vendor.example>' --dry-run
+  deskql mail usage --month 2026-10 --from success@vendor.example --eml-dir out/
+  deskql mail usage --from success@vendor.example --smtp 'smtp://mail.vendor.example:587?tls=required'
+Exit 7: some deliveries failed (recorded; the same command again retries them).")]
     Mail(WithDb<crate::mail::MailArgs>),
     /// Record a report with its provenance, verify a record, or compare two snapshots.
     #[command(after_help = "\

@@ -5,23 +5,9 @@
 -- 'sending' row left behind means deskql was stopped mid-send and nobody
 -- knows whether the server got the message. Values are always bound.
 
--- name: create
-CREATE TABLE IF NOT EXISTS deskql_meta.mail_deliveries (
-    report VARCHAR NOT NULL,          -- 'usage'
-    account_id BIGINT NOT NULL,
-    month VARCHAR NOT NULL,           -- the report's month, YYYY-MM
-    recipient VARCHAR NOT NULL,       -- the envelope's one RCPT TO
-    snapshot_id VARCHAR NOT NULL,     -- the snapshot the report read
-    digest VARCHAR NOT NULL,          -- the figures' digest (as `audit run` records it)
-    message_id VARCHAR NOT NULL,      -- the Message-ID header, without <>
-    server VARCHAR NOT NULL,          -- smtp[s]://host:port, never credentials
-    status VARCHAR NOT NULL,          -- sending | sent | failed
-    attempted_at TIMESTAMP NOT NULL,  -- UTC
-    finished_at TIMESTAMP,            -- UTC, when the server answered (or did not)
-    error VARCHAR                     -- the server's or the connection's answer when failed
-);
-
 -- name: table_exists
+-- The table is part of the schema (sql/schema/base.sql); a database last
+-- opened for writing by an older deskql, read here read-only, lacks it.
 SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'deskql_meta' AND table_name = 'mail_deliveries';
 
 -- name: history

@@ -96,7 +96,6 @@ fn now() -> NaiveDateTime {
 /// nothing (which a rerun would take for "never sent").
 pub fn start(db: &Path, wait: &WaitArgs, attempt: &Attempt, due: &[&Recipient]) -> Result<()> {
     write(db, wait, "recording the deliveries about to start", |conn| {
-        conn.execute_batch(&named(SQL, "create")?)?;
         let mut stmt = conn.prepare(&named(SQL, "start")?)?;
         let at = now();
         for recipient in due {

@@ -20,6 +20,7 @@ mod plan;
 mod smtp;
 mod text;
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -110,8 +111,8 @@ pub struct UsageMailArgs {
     /// those whose delivery an interrupted run left in doubt).
     #[arg(long)]
     pub resend: bool,
-    /// Seconds to wait for the SMTP server before a delivery fails.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    /// Seconds to wait for the SMTP server before a delivery fails (1 to 3600).
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
     #[command(flatten)]
     pub wait: WaitArgs,
@@ -130,7 +131,8 @@ fn run_usage(db: &Path, args: &UsageMailArgs) -> Result<u8> {
     let transport = args.destination.smtp.as_deref().map(|url| smtp::Transport::new(url, args.timeout)).transpose()?;
     let plan = read_plan(db, args)?;
     if args.destination.dry_run {
-        print!("{}", plan.describe());
+        // A closed pipe (`| head`) ends here quietly (`exit::is_broken_pipe`).
+        write!(std::io::stdout(), "{}", plan.describe())?;
         return Ok(exit::OK);
     }
     if let Some(dir) = &args.destination.eml_dir {
@@ -210,12 +212,13 @@ fn deliver(db: &Path, wait: &WaitArgs, plan: &Plan, sender: &Sender, transport: 
         let mut results = Vec::new();
         for recipient in &due {
             let result = transport.send(&message, sender, &recipient.contact.email);
-            match &result {
-                Ok(()) => println!("sent: account {} ({}) to {}", attempt.account_id, account.document.header.account.name, recipient.contact.email),
-                Err(reason) => {
-                    println!("FAILED: account {} ({}) to {}: {reason}", attempt.account_id, account.document.header.account.name, recipient.contact.email)
-                }
-            }
+            let who = format!("account {} ({}) to {}", attempt.account_id, account.document.header.account.name, recipient.contact.email);
+            // Progress only: a closed stdout must not stop the deliveries
+            // nor keep their outcomes from being recorded.
+            let _ = match &result {
+                Ok(()) => writeln!(std::io::stdout(), "sent: {who}"),
+                Err(reason) => writeln!(std::io::stdout(), "FAILED: {who}: {reason}"),
+            };
             outcomes.count(&result);
             results.push((recipient.contact.email.clone(), result));
         }
@@ -226,7 +229,7 @@ fn deliver(db: &Path, wait: &WaitArgs, plan: &Plan, sender: &Sender, transport: 
             )
         })?;
     }
-    print!("{}", plan.summary(&outcomes));
+    let _ = write!(std::io::stdout(), "{}", plan.summary(&outcomes));
     eprint!("{}", plan.skipped_text());
     let in_doubt = plan.in_doubt();
     Ok(if outcomes.failed > 0 || in_doubt > 0 { exit::DELIVERY_FAILED } else { exit::OK })

@@ -14,6 +14,8 @@ Options (JSON, the first argument):
   refuse         addresses answered `550 5.1.1` at RCPT TO
   drop_at_data   the Nth DATA (1-based) gets no answer: the connection is
                  closed, as a server that dies mid-transaction
+  stall          addresses whose RCPT TO is answered only after 60 s (a
+                 server that hangs: the client's timeout fires first)
   lifetime       seconds after which the server stops by itself (default 300)
 """
 
@@ -32,10 +34,14 @@ class Handler:
         self.out = options["out"]
         self.refuse = set(a.lower() for a in options.get("refuse", []))
         self.drop_at_data = options.get("drop_at_data")
+        self.stall = set(a.lower() for a in options.get("stall", []))
         self.datas = 0
         self.accepted = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.stall:
+            await asyncio.sleep(60)
+            return "451 4.4.2 too slow"
         if address.lower() in self.refuse:
             return "550 5.1.1 <%s>: mailbox unavailable" % address
         envelope.rcpt_tos.append(address)

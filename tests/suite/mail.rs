@@ -143,7 +143,7 @@ fn mail_dry_run_says_who_would_get_what_and_sends_nothing() {
     assert!(text.contains("3 message(s) to send, to the primary contacts of 2 account(s)"), "{text}");
     assert!(text.contains("skipped: account 3 (Gamma): no primary contact"), "{text}");
     assert!(!text.contains("cy@acme.test") && !text.contains("ivy@gamma.test"), "secondary contacts get nothing");
-    assert!(query(&db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mail_deliveries'") == ["0"], "a dry run records nothing");
+    assert_eq!(query(&db, "SELECT count(*) FROM deskql_meta.mail_deliveries"), ["0"], "a dry run records nothing");
 }
 
 #[test]
@@ -235,7 +235,12 @@ fn aiosmtpd_python() -> PathBuf {
 }
 
 fn mail(db: &Path, extra: &[&str]) -> std::process::Output {
-    deskql(db).args(["mail", "usage", "--month", MONTH, "--from", FROM, "--timeout", "10", "--wait", "60"]).args(extra).output().unwrap()
+    mail_with_timeout(db, 10, extra)
+}
+
+fn mail_with_timeout(db: &Path, timeout: u64, extra: &[&str]) -> std::process::Output {
+    let timeout = timeout.to_string();
+    deskql(db).args(["mail", "usage", "--month", MONTH, "--from", FROM, "--timeout", &timeout, "--wait", "60"]).args(extra).output().unwrap()
 }
 
 /// The delivery records: `account|recipient|status|error?` in order of attempt.
@@ -351,6 +356,28 @@ fn mail_a_connection_dropped_mid_message_fails_that_recipient_only() {
     assert_eq!(rerun.status.code(), Some(0), "{}", text(&rerun));
     assert_eq!(dropping.received().len(), 3);
     assert_eq!(dropping.received()[2]["rcpt_tos"], json!(["bob@acme.test"]));
+}
+
+#[test]
+fn mail_a_server_that_hangs_times_out_for_that_recipient_only() {
+    let tmp = TempDir::new().unwrap();
+    let db = mail_db(&tmp);
+    // bob's RCPT TO gets no answer for a minute; the client waits 2 s.
+    let hanging = SmtpServer::start(&tmp, "hanging", json!({"stall": ["bob@acme.test"]}));
+    let started = std::time::Instant::now();
+    let output = mail_with_timeout(&db, 2, &["--smtp", &hanging.url()]);
+    assert_eq!(output.status.code(), Some(7), "{}", text(&output));
+    assert!(started.elapsed().as_secs() < 30, "the timeout, not the server, ended the wait");
+    let said = text(&output);
+    assert!(said.contains("FAILED: account 1 (Acme) to bob@acme.test: timed out: no answer from smtp://127.0.0.1:") && said.contains("2 sent, 1 failed"), "{said}");
+    assert_eq!(records(&db), ["1|ann@acme.test|sent|false", "1|bob@acme.test|failed|true", "2|gus@beta.test|sent|false"]);
+    assert_eq!(hanging.received().len(), 2, "the others went on");
+
+    let server = SmtpServer::start(&tmp, "answering", json!({}));
+    let rerun = mail(&db, &["--smtp", &server.url()]);
+    assert_eq!(rerun.status.code(), Some(0), "{}", text(&rerun));
+    assert_eq!(server.received().iter().map(|m| m["rcpt_tos"].clone()).collect::<Vec<_>>(), [json!(["bob@acme.test"])]);
+    assert_eq!(records(&db).last().unwrap(), "1|bob@acme.test|sent|false");
 }
 
 #[test]
