@@ -13,6 +13,9 @@ use crate::sqltext::{named, quote_ident, render, split_statements};
 const CATALOG_SQL: &str = include_str!("../sql/schema/catalog.sql");
 const DROP_SNAPSHOT_SQL: &str = include_str!("../sql/schema/drop_snapshot.sql");
 
+/// What every command says when it meets a database without a snapshot.
+pub const NO_SNAPSHOT_YET: &str = "no snapshot yet: run `deskql ingest DIR` (or `deskql demo`)";
+
 /// One snapshot as the catalog records it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Snapshot {
@@ -92,12 +95,18 @@ pub fn seq_of(conn: &Connection, id: &str) -> Result<i32> {
         return Ok(snapshot.seq);
     }
     let known: Vec<String> = list(conn)?.into_iter().map(|s| s.id).collect();
-    bail!("no snapshot with id {id:?}; known snapshots: {}", if known.is_empty() { "none".into() } else { known.join(", ") })
+    if known.is_empty() {
+        bail!("no snapshot with id {id:?}: {NO_SNAPSHOT_YET}");
+    }
+    bail!("no snapshot with id {id:?}; known snapshots: {}", known.join(", "))
 }
 
 /// The snapshot a report reads: `--snapshot ID` given at most once; none
 /// given means the latest (`None`: the library's views follow the latest).
 pub fn for_report(conn: &Connection, ids: &[String]) -> Result<Option<i32>> {
+    if latest(conn)?.is_none() {
+        bail!("{NO_SNAPSHOT_YET}");
+    }
     match ids {
         [] => Ok(None),
         [id] => Ok(Some(seq_of(conn, id)?)),
@@ -110,7 +119,7 @@ pub fn for_report(conn: &Connection, ids: &[String]) -> Result<Option<i32>> {
 pub fn chosen(conn: &Connection, ids: &[String]) -> Result<Snapshot> {
     match for_report(conn, ids)? {
         Some(seq) => by_seq(conn, seq),
-        None => latest(conn)?.context("the database has no snapshot yet: run `deskql ingest DIR` (or `deskql demo`)"),
+        None => latest(conn)?.context(NO_SNAPSHOT_YET),
     }
 }
 

@@ -29,6 +29,11 @@ pub struct Cli {
     #[arg(long, env = "DESKQL_DB", value_name = "FILE")]
     pub db: Option<PathBuf>,
 
+    /// `deskql` with no command is the shell, `deskql repl`, and takes its
+    /// options: `deskql --write` is `deskql repl --write`.
+    #[command(flatten, next_help_heading = "Shell options (deskql with no command is deskql repl)")]
+    pub shell: crate::repl::ShellOptions,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -167,6 +172,13 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::OK });
         }
     };
+    if cli.command.is_some() && cli.shell != crate::repl::ShellOptions::default() {
+        eprintln!(
+            "error: --write, --wait, --format and --max-rows before a command are the shell's (`deskql --write` is \
+             `deskql repl --write`); give a command's options after its name"
+        );
+        return ExitCode::from(exit::USAGE);
+    }
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) if exit::is_broken_pipe(&err) => ExitCode::from(exit::OK),
@@ -208,7 +220,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Some(Command::Mail(c)) => crate::mail::run(&c.db.resolve(before), &c.args),
         Some(Command::Audit(c)) => crate::audit::run(&c.db.resolve(before), &c.args),
         Some(Command::Bench(args)) => crate::bench::run(&args),
-        None => crate::repl::run_repl(&DbArg::default().resolve(before), &crate::repl::ReplArgs::default()),
+        None => crate::repl::run_repl(&DbArg::default().resolve(before), &crate::repl::ReplArgs { options: cli.shell }),
     }
 }
 

@@ -35,6 +35,12 @@ pub struct Table {
     /// make a recorded figure differ.
     #[serde(default = "yes")]
     pub report_input: bool,
+    /// Conditions that make a row invalid (an error naming the first row).
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// Checks across rows that only warn (the data stays usable).
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,8 +61,40 @@ pub struct Column {
     /// `email`: one email address.
     #[serde(default)]
     pub format: Option<String>,
+    /// The value stored when the file has no such column or the value is
+    /// NULL. It lets an optional column belong to the key, which is never
+    /// NULL (the ingest's diff joins on the key). A reference skips rows
+    /// holding it, as it skips NULLs.
+    #[serde(default)]
+    pub default: Option<toml::Value>,
     #[serde(default)]
     pub doc: String,
+}
+
+/// A row rule: rows for which `condition` (SQL over the staged columns,
+/// written in the contract, never user input) is true are refused.
+#[derive(Debug, Deserialize)]
+pub struct Rule {
+    pub name: String,
+    pub condition: String,
+    /// The column whose value the error message shows.
+    pub value: String,
+    /// What is wrong, after "N row(s) ...".
+    pub message: String,
+    /// What would be right.
+    #[serde(default)]
+    pub hint: String,
+}
+
+/// A check across rows that warns: the named query of
+/// `sql/ingest/warnings/` (see `ingest::template::warning_query`) counts
+/// the rows it is about and gives the first one.
+#[derive(Debug, Deserialize)]
+pub struct Warning {
+    pub name: String,
+    pub query: String,
+    /// What it means, after "N row(s) ...".
+    pub message: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,12 +125,23 @@ impl Contract {
         self.tables.iter().find(|t| t.name == name)
     }
 
-    /// Internal consistency: keys and references name real columns.
+    /// Internal consistency: keys, references and rules name real columns;
+    /// defaults are literals of a type with a literal form.
     fn check(&self) -> Result<()> {
         for table in &self.tables {
             for key in &table.key {
                 if table.column(key).is_none() {
                     bail!("contract: key column {}.{key} is not a column", table.name);
+                }
+            }
+            for rule in &table.rules {
+                if table.column(&rule.value).is_none() {
+                    bail!("contract: rule {}.{} shows column {}, which is not a column", table.name, rule.name, rule.value);
+                }
+            }
+            for column in &table.columns {
+                if column.default.is_some() && column.default_literal().is_none() {
+                    bail!("contract: the default of {}.{} must be a string, an integer or a boolean", table.name, column.name);
                 }
             }
             for reference in &table.references {
@@ -140,6 +189,26 @@ impl Column {
     pub fn values_display(&self) -> String {
         self.value_literals().join(", ")
     }
+
+    /// The default as an SQL expression of the column's type
+    /// (`CAST('1900-01-01' AS DATE)`), if the column has one.
+    pub fn default_literal(&self) -> Option<String> {
+        let literal = match self.default.as_ref()? {
+            toml::Value::String(s) => format!("'{}'", s.replace('\'', "''")),
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            _ => return None,
+        };
+        Some(format!("CAST({literal} AS {})", self.sql_type))
+    }
+
+    /// The default as a person reads it.
+    pub fn default_display(&self) -> Option<String> {
+        self.default.as_ref().map(|v| match v {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
 }
 
 /// The contract as a person reads it (`deskql contract`): each table with
@@ -166,6 +235,9 @@ pub fn describe(contract: &Contract) -> String {
             if let Some(format) = &c.format {
                 notes.push(format.clone());
             }
+            if let Some(default) = c.default_display() {
+                notes.push(format!("absent or NULL: {default}"));
+            }
             if !c.doc.is_empty() {
                 notes.push(c.doc.clone());
             }
@@ -173,6 +245,12 @@ pub fn describe(contract: &Contract) -> String {
         }
         for r in &table.references {
             text.push_str(&format!("  -> ({}) references {}\n", r.columns.join(", "), r.table));
+        }
+        for rule in &table.rules {
+            text.push_str(&format!("  rule {} (error): refused when {}\n", rule.name, rule.condition));
+        }
+        for warning in &table.warnings {
+            text.push_str(&format!("  check {} (warning): rows that {}\n", warning.name, warning.message));
         }
         text.push('\n');
     }
@@ -191,6 +269,28 @@ mod tests {
         }
         assert!(!contract.table("csat").unwrap().mandatory);
         assert_eq!(contract.table("conversations").unwrap().column("channel").unwrap().values_display(), "'email', 'chat', 'phone'");
+    }
+
+    #[test]
+    fn office_hours_defaults_rules_and_warnings_are_read() {
+        let table = Contract::get().table("office_hours").unwrap();
+        assert_eq!(table.column("team_id").unwrap().default_literal().as_deref(), Some("CAST(0 AS BIGINT)"));
+        assert_eq!(table.column("valid_from").unwrap().default_literal().as_deref(), Some("CAST('1900-01-01' AS DATE)"));
+        assert_eq!(table.column("opens").unwrap().sql_type, "TIME");
+        assert_eq!(table.rules[0].name, "closes_after_opens");
+        assert_eq!(table.warnings[0].query, "office_hours_overlaps");
+        let text = describe(Contract::get());
+        assert!(text.contains("absent or NULL: 1900-01-01"), "{text}");
+        assert!(text.contains("rule closes_after_opens (error)") && text.contains("check overlapping_intervals (warning)"), "{text}");
+    }
+
+    #[test]
+    fn a_rule_must_show_a_real_column_and_a_default_must_be_a_literal() {
+        let table = |extra: &str| format!("[[table]]\nname = \"a\"\nkey = [\"id\"]\n{extra}\n");
+        let rule = table("columns = [{ name = \"id\", type = \"BIGINT\" }]\nrules = [{ name = \"r\", condition = \"id < 0\", value = \"nope\", message = \"m\" }]");
+        assert!(Contract::parse(&rule).unwrap_err().to_string().contains("shows column nope"));
+        let default = table("columns = [{ name = \"id\", type = \"BIGINT\", default = [1] }]");
+        assert!(Contract::parse(&default).unwrap_err().to_string().contains("must be a string, an integer or a boolean"));
     }
 
     #[test]

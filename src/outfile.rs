@@ -3,6 +3,10 @@
 //! written. The content goes to a temporary file next to the target, renamed
 //! over it only when complete, so a failed report leaves no empty or
 //! truncated file behind (and an existing file stays as it was).
+//!
+//! A target that exists and is not a regular file (`/dev/null`, a FIFO,
+//! `/dev/stdout`) is written directly: renaming a temporary file over it
+//! would replace the device with a plain file.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -12,7 +16,9 @@ use anyhow::{Context, Result, bail};
 
 pub struct OutputFile {
     path: PathBuf,
-    temp: PathBuf,
+    /// The temporary file renamed over `path` at the end; `None`: `path`
+    /// is written directly (a device or a pipe).
+    temp: Option<PathBuf>,
     file: Option<BufWriter<File>>,
 }
 
@@ -21,10 +27,14 @@ impl OutputFile {
     /// database `database` or its write-ahead log.
     pub fn create(path: &Path, database: &Path) -> Result<OutputFile> {
         refuse_database(path, database)?;
+        if std::fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) {
+            let file = std::fs::OpenOptions::new().write(true).open(path).with_context(|| format!("cannot write {}", path.display()))?;
+            return Ok(OutputFile { path: path.to_path_buf(), temp: None, file: Some(BufWriter::new(file)) });
+        }
         let name = path.file_name().with_context(|| format!("{} is not a file name", path.display()))?;
         let temp = path.with_file_name(format!(".{}.deskql-{}.tmp", name.to_string_lossy(), std::process::id()));
         let file = File::create(&temp).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(OutputFile { path: path.to_path_buf(), temp, file: Some(BufWriter::new(file)) })
+        Ok(OutputFile { path: path.to_path_buf(), temp: Some(temp), file: Some(BufWriter::new(file)) })
     }
 
     pub fn path(&self) -> &Path {
@@ -35,8 +45,9 @@ impl OutputFile {
     pub fn commit(mut self) -> Result<()> {
         let file = self.file.take().expect("an output file is committed once");
         let file = file.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {}", self.path.display()))?;
+        let Some(temp) = &self.temp else { return Ok(()) };
         file.sync_all().with_context(|| format!("writing {}", self.path.display()))?;
-        std::fs::rename(&self.temp, &self.path).with_context(|| format!("writing {}", self.path.display()))?;
+        std::fs::rename(temp, &self.path).with_context(|| format!("writing {}", self.path.display()))?;
         Ok(())
     }
 }
@@ -54,8 +65,10 @@ impl Write for OutputFile {
 impl Drop for OutputFile {
     /// Not committed (an error, a panic): the target is left as it was.
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.temp);
+        if self.file.take().is_some()
+            && let Some(temp) = &self.temp
+        {
+            let _ = std::fs::remove_file(temp);
         }
     }
 }
@@ -117,6 +130,15 @@ mod tests {
         assert!(OutputFile::create(&dir.join("hard"), &db).is_err());
         assert_eq!(std::fs::read(&db).unwrap(), b"db");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_device_is_written_not_replaced() {
+        let mut out = OutputFile::create(Path::new("/dev/null"), Path::new("/nonexistent/x.duckdb")).unwrap();
+        out.write_all(b"nothing").unwrap();
+        out.commit().unwrap();
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(!meta.is_file(), "/dev/null is still a device");
     }
 
     #[test]

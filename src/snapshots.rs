@@ -81,7 +81,7 @@ pub fn print_list(out: &mut dyn Write, rows: &[Snapshot], json: bool) -> Result<
         return Ok(());
     }
     if rows.is_empty() {
-        writeln!(out, "no snapshot yet: run `deskql ingest DIR` (or `deskql demo`)")?;
+        writeln!(out, "{}", catalog::NO_SNAPSHOT_YET)?;
         return Ok(());
     }
     let mut table = crate::format::text_table(["seq", "id", "taken_at", "ingested_at", "mode", "input rows", "content hash"]);

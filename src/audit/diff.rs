@@ -47,7 +47,8 @@ pub fn diff(db: &Path, args: &DiffArgs) -> Result<u8> {
     let [before_id, after_id] = args.report.snapshot.as_slice() else {
         bail!("audit diff compares two snapshots: give --snapshot A --snapshot B (older first)");
     };
-    if !matches!(args.report.format, ReportFormat::Table | ReportFormat::Json) {
+    let format = args.report.output_format();
+    if !matches!(format, ReportFormat::Table | ReportFormat::Json) {
         bail!("audit diff prints --format table or json");
     }
     let conn = storage::open(db, Access::ReadOnly)?;
@@ -70,7 +71,7 @@ pub fn diff(db: &Path, args: &DiffArgs) -> Result<u8> {
         conversations: crate::report::document::json_objects(&conversations)?,
     };
     let out = &mut std::io::stdout().lock();
-    if args.report.format == ReportFormat::Json {
+    if format == ReportFormat::Json {
         serde_json::to_writer_pretty(&mut *out, &comparison)?;
         writeln!(out)?;
         return Ok(exit::OK);

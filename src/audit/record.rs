@@ -100,12 +100,15 @@ pub fn library_proof(library: &Library, kind: ReportKind) -> Result<(LibraryProo
     Ok((proof, ObjectProof { name: format!("sql/library/{}", file.path), sha256: library::sha256_hex(file.text) }))
 }
 
-/// Fingerprints of every contract table as of `seq`: the account's rows,
-/// or every account's for reports that compare accounts (benchmarks).
-pub fn input_proofs(conn: &Connection, seq: i32, kind: ReportKind, account_id: i64) -> Result<Vec<InputProof>> {
-    let account = if kind.spec().benchmarked { None } else { Some(account_id) };
+/// Fingerprints of every contract table the report may read, as of `seq`:
+/// the account's rows, or every account's for reports that compare
+/// accounts (benchmarks). The office hours tables are read with
+/// `--office-hours` only.
+pub fn input_proofs(conn: &Connection, seq: i32, args: &ReportArgs, account_id: i64) -> Result<Vec<InputProof>> {
+    let account = if args.kind.spec().benchmarked { None } else { Some(account_id) };
     let mut proofs = Vec::new();
-    for table in Contract::get().tables.iter().filter(|t| t.report_input) {
+    let read = |table: &str| args.office_hours || !report::office::TABLES.contains(&table);
+    for table in Contract::get().tables.iter().filter(|t| t.report_input && read(&t.name)) {
         let keys: Vec<String> = table.key.iter().map(|k| format!("t.{}", quote_ident(k))).collect();
         let sql = render(FINGERPRINT_SQL, &[("table_at", &quote_ident(&format!("{}_at", table.name))), ("keys", &keys.join(", "))]);
         let (rows, sha256): (i64, String) = conn
@@ -136,6 +139,6 @@ pub fn compute(conn: &Connection, args: &ReportArgs, schema: &str, snapshot: &Sn
     let doc = report::build(conn, args, schema)?;
     let result = audited_result(&doc)?;
     let digest = canonical::digest(&result);
-    let inputs = input_proofs(conn, snapshot.seq, args.kind, doc.header.account.id)?;
+    let inputs = input_proofs(conn, snapshot.seq, args, doc.header.account.id)?;
     Ok((result, digest, inputs))
 }

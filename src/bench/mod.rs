@@ -83,6 +83,9 @@ pub struct SizeResult {
     pub repl_startup_s: f64,
     /// Reports on the database holding both snapshots.
     pub reports: Vec<reports::ReportTiming>,
+    /// The company report for the largest account with `--office-hours`
+    /// against without (target: at most 1.5).
+    pub office_hours_ratio: Option<f64>,
 }
 
 pub fn run(args: &BenchArgs) -> Result<u8> {
@@ -161,6 +164,7 @@ fn bench_size(args: &BenchArgs, size: u64) -> Result<SizeResult> {
         db_vs_parquet_ratio: db_bytes as f64 / (parquet_bytes_first + parquet_bytes_second) as f64,
         startup_s: startup.0,
         repl_startup_s: repl_startup.0,
+        office_hours_ratio: reports::office_hours_ratio(&report_timings),
         reports: report_timings,
     })
 }
@@ -286,6 +290,11 @@ fn print_report_results(out: &mut dyn Write, results: &[SizeResult]) -> Result<(
         }
     }
     writeln!(out, "{table}")?;
+    for r in results {
+        if let Some(ratio) = r.office_hours_ratio {
+            writeln!(out, "{} conversations: company report with --office-hours / without, largest account: {ratio:.2} (target ≤1.5)", r.conversations)?;
+        }
+    }
     Ok(())
 }
 

@@ -7,6 +7,8 @@
 //! figures): run account by account it would compute the all-account
 //! benchmark again for each. The batch's figures query alone is timed too
 //! (scope `all accounts, figures only`), to show what the documents cost.
+//! The company report is also timed with `--office-hours` for the largest
+//! account, next to the calendar one (issue 12's target: within 1.5x of it).
 
 use std::path::Path;
 
@@ -25,7 +27,8 @@ const MONTH: &str = "2026-10";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportTiming {
-    /// company, user or usage.
+    /// company, user or usage; `company --office-hours` for the company
+    /// report in office time.
     pub report: String,
     /// `one account` (the largest, median of runs) or `all accounts` (one
     /// run of each, summed).
@@ -58,20 +61,37 @@ fn accounts_with_busiest_user(conn: &Connection) -> Result<Vec<(i64, i64)>> {
 /// User report over several users; the Happiness report a subset of them).
 const TIMED: [ReportKind; 3] = [ReportKind::Company, ReportKind::User, ReportKind::Usage];
 
-fn report_args(kind: ReportKind, account: i64, user: i64) -> Vec<String> {
+/// The flag of a report timed in office time.
+const OFFICE_HOURS: &str = "--office-hours";
+
+fn report_args(kind: ReportKind, account: i64, user: i64, extra: &[&str]) -> Vec<String> {
     let mut args = vec!["report".to_string(), kind.name().to_string(), "--account".into(), account.to_string(), "--month".into(), MONTH.into()];
     if kind.spec().subject == SubjectRule::User {
         args.extend(["--user".into(), user.to_string()]);
     }
+    args.extend(extra.iter().map(|a| a.to_string()));
     args.extend(["--format".into(), "json".into(), "--output".into(), "/dev/null".into()]);
     args
 }
 
-fn run_report(db: &Path, kind: ReportKind, account: i64, user: i64, env: &[(&str, &str)]) -> Result<measure::Run> {
+fn run_report(db: &Path, kind: ReportKind, account: i64, user: i64, extra: &[&str], env: &[(&str, &str)]) -> Result<measure::Run> {
     let mut argv = vec!["--db".to_string(), path(db).to_string()];
-    argv.extend(report_args(kind, account, user));
+    argv.extend(report_args(kind, account, user, extra));
     let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
     measure::run_deskql(&argv, env)
+}
+
+/// One report for the largest account: the median of `runs` runs.
+fn time_largest(db: &Path, kind: ReportKind, (account, user): (i64, i64), extra: &[&str], runs: usize, env: &[(&str, &str)]) -> Result<ReportTiming> {
+    let one: Vec<measure::Run> = (0..runs.max(1)).map(|_| run_report(db, kind, account, user, extra, env)).collect::<Result<_>>()?;
+    let name = if extra.is_empty() { kind.name().to_string() } else { format!("{} {}", kind.name(), extra.join(" ")) };
+    Ok(ReportTiming {
+        report: name,
+        scope: "one account".to_string(),
+        accounts: 1,
+        seconds: median(&one.iter().map(|r| r.seconds).collect::<Vec<_>>()),
+        peak_rss_bytes: one.iter().map(|r| r.peak_rss_bytes).max().unwrap_or(0),
+    })
 }
 
 /// The monthly batch: every account's usage report of the month as HTML
@@ -92,23 +112,19 @@ fn usage_figures(db: &Path, env: &[(&str, &str)]) -> Result<measure::Run> {
 /// Every report timing on `db`.
 pub fn measure_reports(db: &Path, runs: usize, env: &[(&str, &str)]) -> Result<Vec<ReportTiming>> {
     let subjects = subjects(db)?;
-    let Some(&(largest, busiest)) = subjects.accounts.first() else { return Ok(Vec::new()) };
+    let Some(&largest) = subjects.accounts.first() else { return Ok(Vec::new()) };
     let mut timings = Vec::new();
     for kind in TIMED {
-        let one: Vec<measure::Run> = (0..runs.max(1)).map(|_| run_report(db, kind, largest, busiest, env)).collect::<Result<_>>()?;
-        timings.push(ReportTiming {
-            report: kind.name().to_string(),
-            scope: "one account".to_string(),
-            accounts: 1,
-            seconds: median(&one.iter().map(|r| r.seconds).collect::<Vec<_>>()),
-            peak_rss_bytes: one.iter().map(|r| r.peak_rss_bytes).max().unwrap_or(0),
-        });
+        timings.push(time_largest(db, kind, largest, &[], runs, env)?);
+        if kind == ReportKind::Company {
+            timings.push(time_largest(db, kind, largest, &[OFFICE_HOURS], runs, env)?);
+        }
         // A benchmarked report computes every account's figures anyway: for
         // all accounts, the batch does it once.
         let all: Vec<measure::Run> = if kind.spec().benchmarked {
             vec![usage_batch(db, env)?]
         } else {
-            subjects.accounts.iter().map(|&(a, u)| run_report(db, kind, a, u, env)).collect::<Result<_>>()?
+            subjects.accounts.iter().map(|&(a, u)| run_report(db, kind, a, u, &[], env)).collect::<Result<_>>()?
         };
         timings.push(ReportTiming {
             report: kind.name().to_string(),
@@ -129,4 +145,12 @@ pub fn measure_reports(db: &Path, runs: usize, env: &[(&str, &str)]) -> Result<V
         }
     }
     Ok(timings)
+}
+
+/// The company report's time with `--office-hours` over its time without,
+/// for the largest account.
+pub fn office_hours_ratio(timings: &[ReportTiming]) -> Option<f64> {
+    let one = |report: &str| timings.iter().find(|t| t.report == report && t.scope == "one account").map(|t| t.seconds);
+    let company = ReportKind::Company.name();
+    Some(one(&format!("{company} {OFFICE_HOURS}"))? / one(company)?)
 }

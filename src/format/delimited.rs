@@ -1,14 +1,20 @@
 //! The machine-readable formats, written by the Arrow writers: `csv`
 //! (`arrow::csv`), `json` and `jsonl` (`arrow::json`). Columns a writer cannot
-//! encode (nested values in CSV, unions in JSON) are first turned into text.
+//! encode (nested values in CSV, unions in JSON) are first turned into text;
+//! JSON writes a float that is not a number (NaN, infinities) as a string
+//! rather than Arrow's `null`, which would lose it silently. Each format
+//! escapes by its own rules (CSV quotes, JSON string escapes).
 
 use std::io::Write;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use arrow::array::{ArrayRef, StringArray};
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use arrow::json::writer::{JsonArray, JsonFormat, LineDelimited, Writer as JsonWriter, WriterBuilder as JsonWriterBuilder};
+use arrow::array::{Array, ArrayRef, AsArray, StringArray};
+use arrow::datatypes::{DataType, Field, FieldRef, Float32Type, Float64Type, Schema, SchemaRef};
+use arrow::error::ArrowError;
+use arrow::json::writer::{
+    Encoder, EncoderFactory, EncoderOptions, JsonArray, JsonFormat, LineDelimited, NullableEncoder, Writer as JsonWriter, WriterBuilder as JsonWriterBuilder,
+};
 use arrow::record_batch::RecordBatch;
 
 use super::cells::ColumnText;
@@ -71,7 +77,43 @@ enum JsonStream {
 }
 
 fn json_writer<F: JsonFormat>() -> JsonWriter<Vec<u8>, F> {
-    JsonWriterBuilder::new().with_explicit_nulls(true).build::<_, F>(Vec::new())
+    JsonWriterBuilder::new().with_explicit_nulls(true).with_encoder_factory(Arc::new(Floats)).build::<_, F>(Vec::new())
+}
+
+/// Floats as JSON numbers, and NaN and the infinities, which JSON has no
+/// number for, as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
+#[derive(Debug)]
+struct Floats;
+
+impl EncoderFactory for Floats {
+    fn make_default_encoder<'a>(
+        &self,
+        _field: &'a FieldRef,
+        array: &'a dyn Array,
+        _options: &'a EncoderOptions,
+    ) -> Result<Option<NullableEncoder<'a>>, ArrowError> {
+        let encoder: Box<dyn Encoder + 'a> = match array.data_type() {
+            DataType::Float64 => Box::new(FloatEncoder(array.as_primitive::<Float64Type>().values().iter().copied().collect())),
+            DataType::Float32 => Box::new(FloatEncoder(array.as_primitive::<Float32Type>().values().iter().map(|&v| f64::from(v)).collect())),
+            _ => return Ok(None),
+        };
+        Ok(Some(NullableEncoder::new(encoder, array.logical_nulls())))
+    }
+}
+
+struct FloatEncoder(Vec<f64>);
+
+impl Encoder for FloatEncoder {
+    fn encode(&mut self, idx: usize, out: &mut Vec<u8>) {
+        let value = self.0[idx];
+        let text = match value {
+            v if v.is_nan() => "\"NaN\"".to_string(),
+            v if v == f64::INFINITY => "\"Infinity\"".to_string(),
+            v if v == f64::NEG_INFINITY => "\"-Infinity\"".to_string(),
+            v => serde_json::Number::from_f64(v).map_or_else(|| "null".to_string(), |n| n.to_string()),
+        };
+        out.extend_from_slice(text.as_bytes());
+    }
 }
 
 impl Json {
@@ -148,11 +190,12 @@ fn as_text(batch: &RecordBatch, schema: &SchemaRef, cannot_encode: fn(&DataType)
         .iter()
         .map(|column| {
             if !cannot_encode(column.data_type()) {
-                return column.clone();
+                return Ok(column.clone());
             }
-            let text = ColumnText::new(column);
-            Arc::new((0..column.len()).map(|row| text.get(row)).collect::<StringArray>()) as ArrayRef
+            let text = ColumnText::new(column)?;
+            let values = (0..column.len()).map(|row| Ok(text.get(row)?.map(|v| v.into_owned()))).collect::<Result<Vec<Option<String>>>>()?;
+            Ok(Arc::new(StringArray::from(values)) as ArrayRef)
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(RecordBatch::try_new(schema.clone(), columns)?)
 }

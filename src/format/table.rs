@@ -1,77 +1,180 @@
-//! The `table` format: a box table drawn by comfy-table.
+//! The `table` format: a box table like the DuckDB CLI's duckbox. Numbers
+//! right-aligned; NULL as `NULL` (dimmed on a terminal); column types under
+//! the names when the caller knows them (the shell); control characters
+//! escaped (`text`); every cell cut to `cell_limit` columns with a `…`; on
+//! a terminal, fitted to its width by narrowing the widest columns and then
+//! leaving out middle ones (`fit`). Nothing is ever wrapped, so drawing
+//! takes time linear in what is shown, however long a value is.
 
 use std::io::Write;
 
 use anyhow::Result;
 use arrow::record_batch::RecordBatch;
-use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table};
 
 use super::cells::{self, ColumnText};
 use super::elide::Elided;
+use super::fit::{self, Slot};
+use super::text::{self, Controls};
+use super::types::ColumnType;
 use super::{Style, TableOptions};
 
-/// comfy-table's UTF8_FULL_CONDENSED with plain lines inside, like the DuckDB CLI.
-const BOX: &str = "││──├─┼┤│    ┬┴┌┐└┘";
+/// Cells the shell cuts at this width when no terminal width applies (a
+/// table written to a file or a pipe): a 10 MB value is a mistake to print
+/// whole in a table (`line`, `csv`, `json` and `.last` show it whole).
+pub const CELL_LIMIT: usize = 1000;
 
-/// The cell standing for the rows left out of an elided table.
+/// The cell standing for the rows or columns left out.
 const ELISION_MARK: &str = "…";
 
-pub fn write(out: &mut dyn Write, rows: &Elided, options: &TableOptions, style: Style) -> Result<()> {
+const DIM: &str = "\u{1b}[2m";
+const RESET: &str = "\u{1b}[0m";
+
+/// How a table is drawn besides `TableOptions`.
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    /// DuckDB's column types, shown under the names and deciding alignment
+    /// (else alignment follows the Arrow types).
+    pub types: Option<Vec<ColumnType>>,
+    /// Cut cells longer than this many columns; `None`: never.
+    pub cell_limit: Option<usize>,
+}
+
+/// A cell ready to draw: terminal-safe text and its display width.
+struct Cell {
+    text: String,
+    width: usize,
+    null: bool,
+}
+
+impl Cell {
+    fn new(raw: &str, limit: usize) -> Cell {
+        let (text, width) = text::fit(raw, Controls::EscapeAll, limit);
+        Cell { text, width, null: false }
+    }
+
+    fn null() -> Cell {
+        Cell { text: cells::NULL_TEXT.to_string(), width: cells::NULL_TEXT.len(), null: true }
+    }
+
+    fn mark() -> Cell {
+        Cell { text: ELISION_MARK.to_string(), width: 1, null: false }
+    }
+}
+
+pub fn write(out: &mut dyn Write, rows: &Elided, options: &TableOptions, layout: &Layout, style: Style) -> Result<()> {
     let fields = rows.schema.fields();
     if fields.is_empty() {
         return Ok(()); // a statement without a result (CREATE, SET, ...)
     }
-    let mut table = Table::new();
-    table.load_preset(BOX);
-    // Never ask comfy-table to look at stdout: the output may be a file, and
-    // the caller knows the width.
-    table.force_no_tty();
-    if style == Style::Terminal {
-        table.enforce_styling();
-    }
-    if let Some(width) = options.max_width {
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-        table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
-    }
-    table.set_header(fields.iter().map(|f| Cell::new(f.name())));
+    let limit = layout.cell_limit.unwrap_or(usize::MAX);
+    let names: Vec<Cell> = fields.iter().map(|f| Cell::new(f.name(), limit)).collect();
+    let types: Option<Vec<Cell>> = layout.types.as_ref().map(|types| types.iter().map(|t| Cell::new(&t.name, limit)).collect());
+    let right: Vec<bool> = match &layout.types {
+        Some(types) => types.iter().map(|t| t.numeric).collect(),
+        None => fields.iter().map(|f| cells::is_numeric(f.data_type())).collect(),
+    };
+    let mut body = Vec::new();
     for batch in &rows.head {
-        add_rows(&mut table, batch, style);
+        add_rows(&mut body, batch, limit)?;
     }
-    if rows.is_elided() {
-        table.add_row(fields.iter().map(|_| Cell::new(ELISION_MARK)));
-    }
+    let elided_at = body.len();
     for batch in &rows.tail {
-        add_rows(&mut table, batch, style);
+        add_rows(&mut body, batch, limit)?;
     }
-    for (index, field) in fields.iter().enumerate() {
-        if cells::is_numeric(field.data_type())
-            && let Some(column) = table.column_mut(index)
-        {
-            column.set_cell_alignment(CellAlignment::Right);
+    let natural: Vec<usize> = (0..fields.len())
+        .map(|c| body.iter().map(|row: &Vec<Cell>| row[c].width).chain([names[c].width]).chain(types.iter().map(|t| t[c].width)).max().unwrap_or(1))
+        .collect();
+    let slots = fit::layout(&natural, options.max_width);
+    let drawer = Drawer { slots: &slots, right: &right, style };
+    drawer.rule(out, ['┌', '┬', '┐'])?;
+    drawer.row(out, &names)?;
+    if let Some(types) = &types {
+        drawer.row_styled(out, types, style == Style::Terminal)?;
+    }
+    drawer.rule(out, ['├', '┼', '┤'])?;
+    for (index, row) in body.iter().enumerate() {
+        if index == elided_at && rows.is_elided() {
+            drawer.row(out, &fields.iter().map(|_| Cell::mark()).collect::<Vec<_>>())?;
         }
+        drawer.row(out, row)?;
     }
-    writeln!(out, "{table}")?;
+    if elided_at == body.len() && rows.is_elided() {
+        drawer.row(out, &fields.iter().map(|_| Cell::mark()).collect::<Vec<_>>())?;
+    }
+    drawer.rule(out, ['└', '┴', '┘'])?;
     if rows.is_elided() {
         writeln!(out, "{} rows, {} shown", rows.total, rows.shown())?;
+    }
+    let shown = slots.iter().filter(|s| matches!(s, Slot::Column { .. })).count();
+    if shown < fields.len() {
+        writeln!(out, "{} columns, {shown} shown", fields.len())?;
     }
     Ok(())
 }
 
-fn add_rows(table: &mut Table, batch: &RecordBatch, style: Style) {
-    let columns: Vec<ColumnText> = batch.columns().iter().map(ColumnText::new).collect();
+fn add_rows(body: &mut Vec<Vec<Cell>>, batch: &RecordBatch, limit: usize) -> Result<()> {
+    let columns: Vec<ColumnText> = batch.columns().iter().map(ColumnText::new).collect::<Result<_>>()?;
     for row in 0..batch.num_rows() {
-        table.add_row(columns.iter().map(|column| match column.get(row) {
-            Some(text) => Cell::new(text),
-            None => null_cell(style),
-        }));
+        let cells = columns
+            .iter()
+            .map(|column| Ok(column.get(row)?.map_or_else(Cell::null, |text| Cell::new(&text, limit))))
+            .collect::<Result<Vec<Cell>>>()?;
+        body.push(cells);
+    }
+    Ok(())
+}
+
+/// Draws lines of the table's slots.
+struct Drawer<'a> {
+    slots: &'a [Slot],
+    right: &'a [bool],
+    style: Style,
+}
+
+impl Drawer<'_> {
+    fn rule(&self, out: &mut dyn Write, [left, middle, end]: [char; 3]) -> Result<()> {
+        let segments: Vec<String> = self.slots.iter().map(|slot| "─".repeat(slot_width(slot) + 2)).collect();
+        writeln!(out, "{left}{}{end}", segments.join(&middle.to_string()))?;
+        Ok(())
+    }
+
+    fn row(&self, out: &mut dyn Write, cells: &[Cell]) -> Result<()> {
+        self.row_styled(out, cells, false)
+    }
+
+    /// One line; `dim`: every cell dimmed (the type row on a terminal).
+    fn row_styled(&self, out: &mut dyn Write, cells: &[Cell], dim: bool) -> Result<()> {
+        let mut line = String::from("│");
+        for slot in self.slots {
+            let (text, styled) = match *slot {
+                Slot::Column { index, width } => {
+                    let cell = &cells[index];
+                    let text = if cell.width > width { text::fit(&cell.text, Controls::EscapeAll, width).0 } else { cell.text.clone() };
+                    let styled = dim || (cell.null && self.style == Style::Terminal);
+                    (pad(&text, width, self.right[index]), styled)
+                }
+                Slot::Elided => (ELISION_MARK.to_string(), false),
+            };
+            if styled {
+                line.push_str(&format!("{DIM} {text} {RESET}│"));
+            } else {
+                line.push_str(&format!(" {text} │"));
+            }
+        }
+        writeln!(out, "{line}")?;
+        Ok(())
     }
 }
 
-/// NULL reads `NULL`, dimmed on a terminal so it stands apart from the text 'NULL'.
-fn null_cell(style: Style) -> Cell {
-    let cell = Cell::new(cells::NULL_TEXT);
-    match style {
-        Style::Terminal => cell.add_attribute(Attribute::Dim),
-        Style::Plain => cell,
+fn slot_width(slot: &Slot) -> usize {
+    match slot {
+        Slot::Column { width, .. } => *width,
+        Slot::Elided => 1,
     }
+}
+
+/// `text` padded to `width` columns, on the left when right-aligned.
+fn pad(text: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(text::width(text)));
+    if right { format!("{fill}{text}") } else { format!("{text}{fill}") }
 }

@@ -35,6 +35,8 @@ pub struct Sinks {
     pub predict_labels: TableWriter,
     pub end_user_activity: TableWriter,
     pub feature_usage: TableWriter,
+    pub office_hours: TableWriter,
+    pub holidays: TableWriter,
     pub account_contacts: TableWriter,
 }
 
@@ -63,6 +65,8 @@ impl Sinks {
             predict_labels: open(&tables::PREDICT_LABELS)?,
             end_user_activity: open(&tables::END_USER_ACTIVITY)?,
             feature_usage: open(&tables::FEATURE_USAGE)?,
+            office_hours: open(&tables::OFFICE_HOURS)?,
+            holidays: open(&tables::HOLIDAYS)?,
             account_contacts: open(&tables::ACCOUNT_CONTACTS)?,
         })
     }
@@ -91,6 +95,8 @@ impl Sinks {
             self.predict_labels,
             self.end_user_activity,
             self.feature_usage,
+            self.office_hours,
+            self.holidays,
             self.account_contacts,
         ];
         all.into_iter()
@@ -250,6 +256,28 @@ pub fn feature_usage_rows(account: &Account, streams: &Streams, view: View, sink
                 sinks.feature_usage.row().id(a).text(feature).time(t).id(user.id).end()?;
             }
         }
+    }
+    Ok(())
+}
+
+/// The account's office hours and holidays (the same in every revision).
+pub fn office_hours_rows(account: &Account, streams: &Streams, sinks: &mut Sinks) -> Result<()> {
+    let a = account.id;
+    let office = super::office::OfficeHours::of(account, streams);
+    for row in &office.intervals {
+        sinks
+            .office_hours
+            .row()
+            .id(a)
+            .opt_id(row.team_id)
+            .opt_date(row.valid_from)
+            .int(row.weekday)
+            .time_of_day(row.opens)
+            .time_of_day(row.closes)
+            .end()?;
+    }
+    for holiday in &office.holidays {
+        sinks.holidays.row().id(a).date(holiday.day).text(holiday.name).end()?;
     }
     Ok(())
 }

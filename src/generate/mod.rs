@@ -15,6 +15,7 @@ mod clock;
 mod conversation;
 mod emit;
 mod names;
+mod office;
 mod rng;
 mod sink;
 mod tables;
@@ -82,6 +83,7 @@ pub fn run(args: &GenerateArgs) -> Result<u8> {
         emit::account_rows(&account, view, &mut sinks)?;
         emit::customer_rows(&account, &streams, view, &mut sinks)?;
         emit::feature_usage_rows(&account, &streams, view, &mut sinks)?;
+        emit::office_hours_rows(&account, &streams, &mut sinks)?;
         // Threads are split into one part file per account.
         sinks.threads.new_part()?;
         let life = Life { account: &account, streams: &streams, change_rate: args.change_rate / 100.0 };

@@ -21,6 +21,9 @@ pub enum Domain {
     Conversation,
     /// The change (if any) of one conversation in one later week.
     Change,
+    /// An account's office hours and holidays (a stream of their own, so
+    /// that no other table's rows change).
+    OfficeHours,
 }
 
 /// Stream factory for one seed.

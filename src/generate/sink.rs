@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder, TimestampMicrosecondBuilder,
+    ArrayRef, BooleanBuilder, Date32Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder, Time64MicrosecondBuilder,
+    TimestampMicrosecondBuilder,
 };
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
@@ -34,6 +35,7 @@ enum Column {
     Bool(BooleanBuilder),
     Time(TimestampMicrosecondBuilder),
     Date(Date32Builder),
+    TimeOfDay(Time64MicrosecondBuilder),
     TextList(ListBuilder<StringBuilder>),
 }
 
@@ -56,6 +58,7 @@ fn data_type(kind: Kind, clock: Clock) -> DataType {
         Kind::Bool => DataType::Boolean,
         Kind::Time => DataType::Timestamp(TimeUnit::Microsecond, time_zone(clock)),
         Kind::Date => DataType::Date32,
+        Kind::TimeOfDay => DataType::Time64(TimeUnit::Microsecond),
         Kind::TextList => DataType::List(list_item()),
     }
 }
@@ -69,6 +72,7 @@ impl Column {
             Kind::Bool => Column::Bool(BooleanBuilder::new()),
             Kind::Time => Column::Time(TimestampMicrosecondBuilder::new().with_timezone_opt(time_zone(clock))),
             Kind::Date => Column::Date(Date32Builder::new()),
+            Kind::TimeOfDay => Column::TimeOfDay(Time64MicrosecondBuilder::new()),
             Kind::TextList => Column::TextList(ListBuilder::new(StringBuilder::new()).with_field(list_item())),
         }
     }
@@ -81,6 +85,7 @@ impl Column {
             Column::Bool(b) => Arc::new(b.finish()),
             Column::Time(b) => Arc::new(b.finish()),
             Column::Date(b) => Arc::new(b.finish()),
+            Column::TimeOfDay(b) => Arc::new(b.finish()),
             Column::TextList(b) => Arc::new(b.finish()),
         }
     }
@@ -267,6 +272,13 @@ impl<'a> Row<'a> {
     }
     pub fn date(mut self, value: i32) -> Self {
         append!(self, Date, b => b.append_value(value))
+    }
+    pub fn opt_date(mut self, value: Option<i32>) -> Self {
+        append!(self, Date, b => b.append_option(value))
+    }
+    /// A time of day, in microseconds since midnight.
+    pub fn time_of_day(mut self, value: i64) -> Self {
+        append!(self, TimeOfDay, b => b.append_value(value))
     }
     pub fn texts(mut self, values: &[&str]) -> Self {
         append!(self, TextList, b => {

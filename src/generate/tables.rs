@@ -15,6 +15,8 @@ pub enum Kind {
     Bool,
     Time,
     Date,
+    /// A time of day (contract type TIME).
+    TimeOfDay,
     TextList,
 }
 
@@ -27,6 +29,7 @@ impl Kind {
             Kind::Bool => "BOOLEAN",
             Kind::Time => "TIMESTAMP",
             Kind::Date => "DATE",
+            Kind::TimeOfDay => "TIME",
             Kind::TextList => "VARCHAR[]",
         }
     }
@@ -177,10 +180,15 @@ pub const PREDICT_LABELS: TableSpec = spec(
 );
 pub const END_USER_ACTIVITY: TableSpec = spec("end_user_activity", &[("account_id", Id), ("customer_id", Id), ("active_at", Time)]);
 pub const FEATURE_USAGE: TableSpec = spec("feature_usage", &[("account_id", Id), ("feature", Text), ("used_at", Time), ("user_id", Id)]);
+pub const OFFICE_HOURS: TableSpec = spec(
+    "office_hours",
+    &[("account_id", Id), ("team_id", Id), ("valid_from", Date), ("weekday", Int), ("opens", TimeOfDay), ("closes", TimeOfDay)],
+);
+pub const HOLIDAYS: TableSpec = spec("holidays", &[("account_id", Id), ("day", Date), ("name", Text)]);
 pub const ACCOUNT_CONTACTS: TableSpec = spec("account_contacts", &[("account_id", Id), ("email", Text), ("name", Text), ("is_primary", Bool)]);
 
 /// Every table the generator writes, in contract order.
-pub const ALL: [&TableSpec; 22] = [
+pub const ALL: [&TableSpec; 24] = [
     &ACCOUNTS,
     &CONTRACTS,
     &INBOXES,
@@ -202,6 +210,8 @@ pub const ALL: [&TableSpec; 22] = [
     &PREDICT_LABELS,
     &END_USER_ACTIVITY,
     &FEATURE_USAGE,
+    &OFFICE_HOURS,
+    &HOLIDAYS,
     &ACCOUNT_CONTACTS,
 ];
 

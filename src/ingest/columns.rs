@@ -33,7 +33,11 @@ pub fn check(table: &Table, schema: &Schema, label: &str, strict: bool, problems
     }
     for column in table.columns.iter().filter(|c| !c.required) {
         if schema.fields().iter().all(|f| f.name() != &column.name) {
-            report(&column.name, format!("{label} has no column `{}` (optional): it is NULL in every row; was it renamed?", column.name));
+            let value = match column.default_display() {
+                Some(default) => format!("it takes its default {default} in every row"),
+                None => "it is NULL in every row".to_string(),
+            };
+            report(&column.name, format!("{label} has no column `{}` (optional): {value}; was it renamed?", column.name));
         }
     }
 }

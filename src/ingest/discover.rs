@@ -310,6 +310,7 @@ pub fn type_is_compatible(arrow: &DataType, sql_type: &str) -> bool {
         "BOOLEAN" => matches!(arrow, Boolean) || is_text,
         "TIMESTAMP" => matches!(arrow, Timestamp(_, _) | Date32 | Date64) || is_text,
         "DATE" => matches!(arrow, Date32 | Date64 | Timestamp(_, None)) || is_text,
+        "TIME" => matches!(arrow, Time32(_) | Time64(_)) || is_text,
         "VARCHAR[]" => match arrow {
             List(item) | LargeList(item) => matches!(item.data_type(), Utf8 | LargeUtf8 | Utf8View),
             _ => false,
@@ -326,6 +327,8 @@ pub fn type_is_exact(arrow: &DataType, sql_type: &str) -> bool {
         (arrow, sql_type),
         (Int64, "BIGINT") | (Int32 | Int16 | Int8 | UInt8 | UInt16 | UInt32, "BIGINT") | (Int32 | Int16 | Int8 | UInt8 | UInt16, "INTEGER")
             | (Utf8 | LargeUtf8 | Utf8View, "VARCHAR") | (Boolean, "BOOLEAN") | (Timestamp(_, _), "TIMESTAMP") | (Date32, "DATE") | (Null, _)
+            // any unit; a TIME adjusted to UTC is read as TIME WITH TIME ZONE, whose cast keeps the time of day
+            | (Time32(_) | Time64(_), "TIME")
     )
 }
 
@@ -339,6 +342,7 @@ pub fn expected_form(sql_type: &str) -> &'static str {
         "TIMESTAMP" => "a timestamp (UTC; tz-aware or naive) or an ISO-8601 string",
         "DATE" => "a date (DATE32) or a 'YYYY-MM-DD' string",
         "VARCHAR[]" => "a list of strings",
+        "TIME" => "a time of day (Parquet TIME) or an 'HH:MM[:SS]' string, 00:00 to 24:00",
         _ => "the contract's type",
     }
 }

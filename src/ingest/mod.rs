@@ -328,6 +328,7 @@ fn stage_validate_apply(
                 let staged_ok = trace(&format!("stage {}", table.name), || stage::stage_table(conn, table, files, problems))?;
                 if staged_ok {
                     trace(&format!("check {}", table.name), || stage::check_rows(conn, table, files, problems))?;
+                    trace(&format!("warnings {}", table.name), || stage::check_warnings(conn, table, files, problems))?;
                     staged.push(table.name.clone());
                 } else {
                     unreadable.push(table.name.clone());

@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail};
 use duckdb::Connection;
 
-use crate::contract::{Column, Contract, Table};
+use crate::contract::{Column, Contract, Rule, Table};
 use crate::sqltext::{quote_ident, render};
 
 use super::discover::{TableFiles, expected_form, type_is_compatible, type_is_exact};
@@ -68,18 +68,33 @@ fn select_list(sources: &[(&Column, Source)]) -> String {
     let mut items = Vec::new();
     for (column, source) in sources {
         let name = quote_ident(&column.name);
-        match source {
+        let value = match source {
             // CAST even when exact: tz-aware timestamps become UTC TIMESTAMP,
             // narrower integers widen. None of these can fail.
-            Source::Exact(at) => items.push(format!("CAST(#{at} AS {}) AS {name}", column.sql_type)),
-            Source::Cast(at) => {
-                items.push(format!("TRY_CAST(#{at} AS {}) AS {name}", column.sql_type));
-                items.push(format!("#{at} AS {}", raw_name(&column.name)));
-            }
-            Source::Absent => items.push(format!("CAST(NULL AS {}) AS {name}", column.sql_type)),
+            Source::Exact(at) => format!("CAST(#{at} AS {})", column.sql_type),
+            // The raw value is kept next to it, so a failed cast (NULL from a
+            // value that is not) is reported with its row.
+            Source::Cast(at) => format!("TRY_CAST(#{at} AS {})", column.sql_type),
+            Source::Absent => format!("CAST(NULL AS {})", column.sql_type),
+        };
+        items.push(format!("{} AS {name}", with_default(column, source, value)));
+        if let Source::Cast(at) = source {
+            items.push(format!("#{at} AS {}", raw_name(&column.name)));
         }
     }
     items.join(", ")
+}
+
+/// A column's staged value: the file's, or its contract default where the
+/// file has no value (a NULL, or no such column). Tested on the file's
+/// value, not the cast's, so a value that fails its cast stays NULL and is
+/// reported rather than silently replaced.
+fn with_default(column: &Column, source: &Source, value: String) -> String {
+    match (column.default_literal(), source) {
+        (None, _) => value,
+        (Some(default), Source::Absent) => default,
+        (Some(default), Source::Exact(at) | Source::Cast(at)) => format!("CASE WHEN #{at} IS NULL THEN {default} ELSE {value} END"),
+    }
 }
 
 /// Stage one table's files as a view over them. Returns false (with
@@ -225,6 +240,7 @@ pub fn check_rows(conn: &Connection, table: &Table, files: &TableFiles, problems
         .iter()
         .flat_map(|c| [not_null_condition(table, files, c), accepted_condition(c), format_condition(c), range_condition(c)])
         .flatten()
+        .chain(table.rules.iter().map(rule_condition))
         .collect();
     let mut counts: Vec<String> = conditions.iter().map(|c| format!("count(*) FILTER (WHERE {c})")).collect();
     // Distinct key hashes as many as rows: no duplicate key, for sure; fewer:
@@ -239,6 +255,9 @@ pub fn check_rows(conn: &Connection, table: &Table, files: &TableFiles, problems
         check_accepted_values(conn, table, files, column, &broken, problems)?;
         check_format(conn, table, files, column, &broken, problems)?;
         check_range(conn, table, files, column, &broken, problems)?;
+    }
+    for rule in &table.rules {
+        check_rule(conn, table, files, rule, &broken, problems)?;
     }
     if found.last().is_some_and(|n| *n > 0) {
         check_duplicates(conn, table, files, problems)?;
@@ -372,6 +391,56 @@ impl ValueRule {
     }
 }
 
+/// A table rule of the contract, parenthesised so that it combines safely
+/// with the other conditions.
+fn rule_condition(rule: &Rule) -> String {
+    format!("({})", rule.condition)
+}
+
+fn check_rule(conn: &Connection, table: &Table, files: &TableFiles, rule: &Rule, broken: &[String], problems: &mut Problems) -> Result<()> {
+    let condition = rule_condition(rule);
+    if !broken.contains(&condition) {
+        return Ok(());
+    }
+    let value = quote_ident(&rule.value);
+    if let Some(v) = first_violation(conn, table, &value, &condition)? {
+        let hint = if rule.hint.is_empty() { String::new() } else { format!("; {}", rule.hint) };
+        problems.error(
+            &table.name,
+            Some(&rule.value),
+            format!(
+                "{} row(s) {} (rule {}): first at {}, {} {:?}{hint}",
+                v.count,
+                rule.message,
+                rule.name,
+                locate(files, &v),
+                rule.value,
+                v.value.unwrap_or_default()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// The contract's warnings of a staged table: checks across rows that
+/// leave the data usable (each a query of `sql/ingest/warnings/`), said as
+/// warnings with the first row concerned.
+pub fn check_warnings(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<()> {
+    for warning in &table.warnings {
+        let Some(query) = template::warning_query(&warning.query) else {
+            bail!("the contract's warning {}.{} names query {}, which deskql does not have", table.name, warning.name, warning.query);
+        };
+        let sql = render(query, &[("stage", &stage_name(&table.name)), ("key_text", &key_text(table))]);
+        let mut stmt = conn.prepare(&sql).with_context(|| format!("preparing the check {} of {}", warning.name, table.name))?;
+        let mut rows = stmt.query([])?;
+        if let Some(row) = rows.next()? {
+            let v = Violation { count: row.get(0)?, part: row.get(1)?, row: row.get(2)?, key: row.get(3)?, value: None };
+            problems.warning(&table.name, None, format!("{} row(s) {} ({}): first at {}", v.count, warning.message, warning.name, locate(files, &v)));
+        }
+    }
+    Ok(())
+}
+
 fn check_duplicates(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<()> {
     let stage = stage_name(&table.name);
     let keys: Vec<String> = table.key.iter().map(|k| quote_ident(k)).collect();
@@ -416,7 +485,7 @@ pub fn check_references(conn: &Connection, table: &Table, incremental: bool, tar
             Target::NotInSnapshot => reference_target(target, incremental, false),
         };
         let matches: Vec<String> = reference.columns.iter().map(|c| format!("t.{0} = s.{0}", quote_ident(c))).collect();
-        let not_null: Vec<String> = reference.columns.iter().map(|c| format!("s.{} IS NOT NULL", quote_ident(c))).collect();
+        let not_null: Vec<String> = reference.columns.iter().map(|c| referencing_value(table, c)).collect();
         let sample: Vec<String> = reference.columns.iter().map(|c| format!("'{c}=' || CAST(s.{} AS VARCHAR)", quote_ident(c))).collect();
         let sql = render(
             template::CHECK_REFERENCES,
@@ -438,6 +507,17 @@ pub fn check_references(conn: &Connection, table: &Table, incremental: bool, tar
         }
     }
     Ok(())
+}
+
+/// The condition under which a row's column refers to something: not NULL,
+/// and not the column's default (`team_id` 0 is the account itself, not a
+/// team).
+fn referencing_value(table: &Table, column: &str) -> String {
+    let name = format!("s.{}", quote_ident(column));
+    match table.column(column).and_then(Column::default_literal) {
+        Some(default) => format!("{name} IS NOT NULL AND {name} <> {default}"),
+        None => format!("{name} IS NOT NULL"),
+    }
 }
 
 fn reference_target(target: &Table, incremental: bool, target_staged: bool) -> String {

@@ -12,3 +12,24 @@ pub const CHECK_ROWS: &str = include_str!("../../sql/ingest/check_rows.sql");
 pub const CHECK_VALUES: &str = include_str!("../../sql/ingest/check_values.sql");
 pub const CHECK_DUPLICATES: &str = include_str!("../../sql/ingest/check_duplicates.sql");
 pub const CHECK_REFERENCES: &str = include_str!("../../sql/ingest/check_references.sql");
+
+/// The queries of the contract's `warnings` (`sql/ingest/warnings/`), by
+/// the name the contract gives: rendered with `{{stage}}` and `{{key_text}}`,
+/// they return what `CHECK_ROWS` returns.
+const WARNING_QUERIES: &[(&str, &str)] = &[("office_hours_overlaps", include_str!("../../sql/ingest/warnings/office_hours_overlaps.sql"))];
+
+pub fn warning_query(name: &str) -> Option<&'static str> {
+    WARNING_QUERIES.iter().find(|(n, _)| *n == name).map(|(_, sql)| *sql)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_warning_of_the_contract_has_its_query() {
+        for table in &crate::contract::Contract::get().tables {
+            for warning in &table.warnings {
+                assert!(super::warning_query(&warning.query).is_some(), "{}: no query {} in sql/ingest/warnings/", table.name, warning.query);
+            }
+        }
+    }
+}

@@ -61,7 +61,7 @@ pub fn build(document: &ReportDoc, recipients: &[Recipient], sender: &Sender) ->
         builder = builder.header(header.clone());
     }
     let mut html = Vec::new();
-    render::write(&mut html, document, ReportFormat::Html)?;
+    render::write(&mut html, document, ReportFormat::Html, None)?;
     let html = String::from_utf8(html).context("the HTML report is UTF-8")?;
     builder.multipart(MultiPart::alternative_plain_html(text::plain(document), html)).context("building the message")
 }

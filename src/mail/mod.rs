@@ -180,7 +180,7 @@ fn report_args(args: &UsageMailArgs) -> Result<ReportArgs> {
     }
     let mut report = Words::try_parse_from(words).map(|w| w.args).context("the usage report's arguments")?;
     report.kind = ReportKind::Usage;
-    report.format = ReportFormat::Html;
+    report.format = Some(ReportFormat::Html);
     Ok(report)
 }
 

@@ -19,8 +19,8 @@ pub struct Catalog {
     pub relations: BTreeSet<(String, String)>,
     /// (schema, name); the schema is empty for built-in functions.
     pub functions: BTreeSet<(String, String)>,
-    /// (relation, column), the relation unqualified.
-    pub columns: BTreeSet<(String, String)>,
+    /// (schema, relation, column).
+    pub columns: BTreeSet<(String, String, String)>,
     pub snapshots: Vec<String>,
 }
 
@@ -52,7 +52,7 @@ impl Catalog {
                     catalog.functions.insert((schema, name));
                 }
                 _ => {
-                    catalog.columns.insert((relation.unwrap_or_default(), name));
+                    catalog.columns.insert((schema, relation.unwrap_or_default(), name));
                 }
             }
         }

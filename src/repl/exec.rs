@@ -1,24 +1,26 @@
 //! Running what the user typed: a script (piped stdin, `deskql sql`, `.read`)
-//! or the interactive prompt, statement by statement.
+//! statement by statement, and one statement's result through the output
+//! format. The interactive prompt is `prompt`.
 
 use std::io::Write;
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use arrow::datatypes::SchemaRef;
-use duckdb::Connection;
-use rustyline::error::ReadlineError;
-use rustyline::history::FileHistory;
-use rustyline::{CompletionType, Config, Editor};
+use arrow::record_batch::RecordBatch;
+use duckdb::{Connection, ToSql};
 
-use crate::format::ResultWriter;
+use crate::format::text::{self, Controls};
+use crate::format::types::{ColumnType, Family};
+use crate::format::{CELL_LIMIT, Layout, ResultWriter, TableOptions};
 use crate::storage::DatabaseLocked;
 
 use super::command::{DotCommand, Flow};
-use super::helper::ReplHelper;
-use super::session::Session;
+use super::effects::{self, Effect};
+use super::interrupt;
+use super::query;
+use super::session::{LastResult, Session};
 use super::split::{self, Item};
-use super::{history, interrupt};
 
 /// The error of a statement stopped by Ctrl-C.
 #[derive(Debug)]
@@ -32,8 +34,9 @@ impl std::fmt::Display for Interrupted {
 
 impl std::error::Error for Interrupted {}
 
-/// Run a script. Interactive (a `.read` at the prompt): report each error and
-/// go on. Otherwise stop at the first error and return it (like `duckdb -bail`).
+/// Run a script. With `.bail on` (scripts, `deskql sql`) stop at the first
+/// error and return it (like `duckdb -bail`); with `.bail off` (the prompt)
+/// report each error and go on. Ctrl-C stops the rest of the input either way.
 pub fn run_script(session: &mut Session, text: &str) -> Result<Flow> {
     for item in split::items(text) {
         if !session.interactive && interrupt::take() {
@@ -42,37 +45,51 @@ pub fn run_script(session: &mut Session, text: &str) -> Result<Flow> {
         match run_item(session, &item) {
             Ok(Flow::Continue) => {}
             Ok(Flow::Quit) => return Ok(Flow::Quit),
-            // Ctrl-C stops the rest of the input, `.read` files included.
-            Err(err) if session.interactive && err.downcast_ref::<Interrupted>().is_some() => {
+            Err(err) if err.downcast_ref::<Interrupted>().is_some() && session.interactive => {
+                // `.read` files included: the outermost input reports it.
                 if session.read_depth > 0 {
                     return Err(err);
                 }
                 report_error(&err);
                 break;
             }
-            Err(err) if session.interactive => report_error(&err),
-            Err(err) => return Err(err),
+            Err(err) if session.settings.bail => return Err(err),
+            Err(err) => {
+                report_error(&err);
+                // A script's exit code says an error happened; a person at
+                // the prompt saw it.
+                session.failed |= !session.interactive;
+            }
         }
     }
     Ok(Flow::Continue)
 }
 
+/// One statement or dot command; a `.once` file gets the output of the item
+/// after `.once` and is put in place only if that item succeeded.
 fn run_item(session: &mut Session, item: &Item) -> Result<Flow> {
-    match item {
-        Item::Sql(sql) => {
-            run_statement(session, sql)?;
-            Ok(Flow::Continue)
+    let once_armed = session.once.is_some();
+    let result = match item {
+        Item::Sql(sql) => run_statement(session, sql).map(|()| Flow::Continue),
+        Item::Dot(line) => DotCommand::parse(line).and_then(|command| command.execute(session)),
+    };
+    if once_armed && let Some(file) = session.once.take() {
+        match &result {
+            Ok(_) => file.commit()?,
+            Err(_) => drop(file), // nothing half-written is left behind
         }
-        Item::Dot(line) => DotCommand::parse(line)?.execute(session),
     }
+    result
 }
 
-/// Print an error for the person at the prompt; the shell goes on.
+/// Print an error for the person at the prompt (or a script's stderr); the
+/// caller decides whether to go on. Control characters from the data in a
+/// message (DuckDB quotes values) are escaped.
 pub fn report_error(err: &anyhow::Error) {
     if err.downcast_ref::<Interrupted>().is_some() {
         eprintln!("query interrupted");
     } else {
-        eprintln!("Error: {}", message(err));
+        eprintln!("Error: {}", text::escape(&message(err), Controls::KeepLines));
     }
 }
 
@@ -92,13 +109,19 @@ pub fn message(err: &anyhow::Error) -> String {
 }
 
 /// The message of a failed statement, saying what to do when the cause is
-/// the read-only mode.
+/// the read-only mode or the locked configuration.
 fn explain(session: &Session, err: &anyhow::Error) -> String {
     let message = message(err);
     if session.is_read_only() && message.contains("read-only mode") {
         format!(
             "{message}\nThe database is open read-only (the default, so that a running ingest is neither blocked nor broken); \
-             start deskql with --write to change it."
+             start the shell with {} to change it.",
+            session.write_command()
+        )
+    } else if message.contains("configuration has been locked") {
+        format!(
+            "{message}\ndeskql locks DuckDB's configuration when it opens the database (no extension, network or file \
+             setting may change), so SET of a DuckDB option is refused; `SET VARIABLE name = value` still works."
         )
     } else {
         message
@@ -107,17 +130,32 @@ fn explain(session: &Session, err: &anyhow::Error) -> String {
 
 /// Run one SQL statement and print its result.
 pub fn run_statement(session: &mut Session, sql: &str) -> Result<()> {
+    run_query(session, sql, &[])
+}
+
+/// Run one statement with bound parameters and print its result.
+pub fn run_query(session: &mut Session, sql: &str, params: &[&dyn ToSql]) -> Result<()> {
     crate::storage::guard::check(sql, session.is_read_only())?;
+    let effect = effects::of(sql, session.write_command());
+    if session.is_read_only()
+        && let Effect::RefusedReadOnly(reason) = &effect
+    {
+        bail!("{reason}");
+    }
+    if !is_query(sql) {
+        session.catalog_may_have_changed();
+    }
     let started = Instant::now();
-    let result = session.with_connection(|conn, session| execute(conn, session, sql));
+    let result = session.with_connection(|conn, session| execute(conn, session, sql, params));
     match result {
         Ok(()) => {}
         Err(err) if interrupt::take() || interrupt::is_interrupt_error(&err) => return Err(Interrupted.into()),
         // Kept as is: its type gives the exit code of a script (4).
         Err(err) if err.downcast_ref::<DatabaseLocked>().is_some() => return Err(err),
-        Err(err) => return Err(anyhow!(explain(session, &err))),
+        // Escaped here, since a script's error is printed by the caller.
+        Err(err) => return Err(anyhow!(text::escape(&explain(session, &err), Controls::KeepLines))),
     }
-    if is_state_statement(sql) {
+    if effect == Effect::Replayed {
         session.remember(sql);
     }
     if session.settings.timer {
@@ -127,10 +165,11 @@ pub fn run_statement(session: &mut Session, sql: &str) -> Result<()> {
 }
 
 /// Stream the result through the output format while DuckDB produces it.
-fn execute(conn: &Connection, session: &mut Session, sql: &str) -> Result<()> {
+fn execute(conn: &Connection, session: &mut Session, sql: &str, params: &[&dyn ToSql]) -> Result<()> {
     let _running = interrupt::Running::new(conn.interrupt_handle());
-    let mut stmt = conn.prepare(sql)?;
-    let stream = stmt.stream_arrow([])?;
+    let format = session.settings.format;
+    let mut prepared = crate::trace::trace("prepare", || query::prepare(conn, sql, Family::of(format)))?;
+    let stream = prepared.stmt.stream_arrow(params)?;
     let schema = stream.get_schema();
     if !shows_result(sql, &schema) {
         for batch in stream {
@@ -138,30 +177,67 @@ fn execute(conn: &Connection, session: &mut Session, sql: &str) -> Result<()> {
         }
         return Ok(());
     }
-    let (format, options, style) = (session.settings.format, session.table_options(), session.style());
-    let mut sink = session.sink();
-    let mut writer = ResultWriter::new(&mut sink, schema, format, &options, style)?;
-    for batch in stream {
-        writer.push(&batch?)?;
-    }
-    writer.finish()?;
-    sink.finish()
+    session.last_sql = Some(sql.to_string());
+    print_result(session, schema, prepared.types, stream.map(|batch| batch.map_err(anyhow::Error::from)))
 }
 
-/// Statements whose effect lasts for the session (replayed on each read-only open).
-fn is_state_statement(sql: &str) -> bool {
-    matches!(first_keyword(sql).as_deref(), Some("SET" | "RESET" | "USE"))
+/// Show a result built by deskql itself (a dot command's listing) as a
+/// query's result is shown.
+pub fn show(session: &mut Session, schema: SchemaRef, batches: &[RecordBatch], types: Vec<ColumnType>) -> Result<()> {
+    print_result(session, schema, types, batches.iter().cloned().map(Ok))
+}
+
+/// Write a result in the session's format to its output while the batches
+/// arrive, and keep it for `.last`.
+fn print_result(session: &mut Session, schema: SchemaRef, types: Vec<ColumnType>, batches: impl Iterator<Item = Result<RecordBatch>>) -> Result<()> {
+    let format = session.settings.format;
+    let (options, style) = (session.table_options(), session.style());
+    // On a terminal no cell is wider than the screen; elsewhere `CELL_LIMIT`.
+    let layout = Layout { types: Some(types.clone()), cell_limit: Some(options.max_width.unwrap_or(CELL_LIMIT)) };
+    let mut last = LastResult::new(schema.clone(), types);
+    let mut sink = session.sink();
+    let mut writer = ResultWriter::new(&mut sink, schema, format, &options, layout, style)?;
+    for batch in batches {
+        let batch = batch?;
+        writer.push(&batch)?;
+        last.push(&batch);
+    }
+    writer.finish()?;
+    sink.finish()?;
+    session.last = Some(last);
+    Ok(())
+}
+
+/// `.last`: the last result again, whole: every row, every column, every
+/// character, in the current format.
+pub fn show_last(session: &mut Session) -> Result<()> {
+    let Some(last) = session.last.take() else { bail!("no result yet: .last shows the last result of this session again") };
+    if last.too_big {
+        session.last = Some(last);
+        bail!("the last result was too big to keep (over {} MB); run it again with `.maxrows 0`, or `.once FILE` with `.mode csv`", super::session::LAST_RESULT_LIMIT >> 20);
+    }
+    let format = session.settings.format;
+    let layout = Layout { types: Some(last.types.clone()), cell_limit: None };
+    let style = session.style();
+    let shown = (|| {
+        let mut sink = session.sink();
+        let mut writer = ResultWriter::new(&mut sink, last.schema.clone(), format, &TableOptions::default(), layout, style)?;
+        for batch in &last.batches {
+            writer.push(batch)?;
+        }
+        writer.finish()?;
+        sink.finish()
+    })();
+    session.last = Some(last);
+    shown
 }
 
 /// DuckDB answers every statement with a result; like the DuckDB CLI, print
 /// only those of queries: not the `Success` of a SET or DROP, not the row
 /// count of an INSERT (its RETURNING rows are printed).
 fn shows_result(sql: &str, schema: &SchemaRef) -> bool {
-    let keyword = first_keyword(sql);
-    let query = matches!(
-        keyword.as_deref(),
-        Some("SELECT" | "WITH" | "FROM" | "VALUES" | "TABLE" | "DESCRIBE" | "SHOW" | "SUMMARIZE" | "EXPLAIN" | "PRAGMA" | "CALL" | "PIVOT" | "UNPIVOT")
-    );
+    let keyword = crate::sqltext::leading_words(sql, 1).into_iter().next();
+    let query = is_query(sql);
     let changes = matches!(keyword.as_deref(), Some("INSERT" | "UPDATE" | "DELETE" | "CREATE" | "COPY" | "MERGE"));
     match schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>()[..] {
         [] => false,
@@ -171,104 +247,27 @@ fn shows_result(sql: &str, schema: &SchemaRef) -> bool {
     }
 }
 
-/// The first word of a statement, after comments and parentheses, upper-cased.
-fn first_keyword(sql: &str) -> Option<String> {
-    let mut rest = sql;
-    loop {
-        rest = rest.trim_start().trim_start_matches('(').trim_start();
-        if let Some(after) = rest.strip_prefix("--") {
-            rest = after.split_once('\n').map_or("", |(_, tail)| tail);
-        } else if rest.starts_with("/*") {
-            rest = rest.split_once("*/").map_or("", |(_, tail)| tail);
-        } else {
-            break;
-        }
-    }
-    let word: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    (!word.is_empty()).then(|| word.to_ascii_uppercase())
-}
-
-/// The interactive shell: read, run, print, until `.quit` or Ctrl-D.
-pub fn run_prompt(session: &mut Session, helper: ReplHelper) -> Result<()> {
-    let config = Config::builder()
-        .completion_type(CompletionType::List)
-        .auto_add_history(false)
-        .history_ignore_space(true)
-        .max_history_size(10_000)?
-        .build();
-    let mut editor: Editor<ReplHelper, FileHistory> = Editor::with_config(config)?;
-    editor.set_helper(Some(helper));
-    // The editor installs a SIGINT handler of its own (used only while it
-    // reads a line); ours must come after it to see Ctrl-C during a query.
-    interrupt::install();
-    let history = history::path();
-    if let Some(path) = &history {
-        // A first session has no file yet; any other problem is worth a word.
-        if path.exists()
-            && let Err(err) = editor.load_history(path)
-        {
-            eprintln!("warning: cannot read the history {}: {err}", path.display());
-        }
-    }
-    loop {
-        match editor.readline(&prompt(session)) {
-            Ok(input) => {
-                if input.trim().is_empty() {
-                    continue;
-                }
-                remember_line(&mut editor, history.as_deref(), &input);
-                if run_script(session, &input)? == Flow::Quit {
-                    break;
-                }
-            }
-            Err(ReadlineError::Interrupted) => continue, // Ctrl-C at the prompt: the line is dropped
-            Err(ReadlineError::Eof) => break,
-            Err(err) => return Err(err).context("reading the terminal"),
-        }
-    }
-    Ok(())
-}
-
-/// Add the input to the history and append it to the file at once, so a
-/// second session (or a crash) keeps it.
-fn remember_line(editor: &mut Editor<ReplHelper, FileHistory>, path: Option<&std::path::Path>, input: &str) {
-    let _ = editor.add_history_entry(input.trim_end());
-    let Some(path) = path else { return };
-    let saved = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(|e| e.to_string()),
-        _ => Ok(()),
-    }
-    .and_then(|()| editor.append_history(path).map_err(|e| e.to_string()));
-    if let Err(err) = saved {
-        eprintln!("warning: cannot write the history {}: {err}", path.display());
-    }
-}
-
-fn prompt(session: &Session) -> String {
-    let mode = if session.is_read_only() { "" } else { "[rw]" };
-    match &session.pinned {
-        Some(id) => format!("deskql{mode}@{id}> "),
-        None => format!("deskql{mode}> "),
-    }
-}
-
-/// The banner of an interactive session.
-pub fn greet(session: &Session, out: &mut dyn Write) -> std::io::Result<()> {
-    let access = if session.is_read_only() { "read-only; --write to change data" } else { "read-write" };
-    writeln!(out, "deskql {} on {} ({access}).", env!("CARGO_PKG_VERSION"), session.db().display())?;
-    writeln!(out, "Statements end with ';'. .help lists the commands; Ctrl-C stops a query, Ctrl-D quits.")
+/// Statements that read and answer (and change nothing).
+fn is_query(sql: &str) -> bool {
+    let keyword = crate::sqltext::leading_words(sql, 1).into_iter().next();
+    matches!(
+        keyword.as_deref(),
+        Some("SELECT" | "WITH" | "FROM" | "VALUES" | "TABLE" | "DESCRIBE" | "SHOW" | "SUMMARIZE" | "EXPLAIN" | "PRAGMA" | "CALL" | "PIVOT" | "UNPIVOT")
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arrow::datatypes::{DataType, Field, Schema};
+    use std::sync::Arc;
 
     #[test]
-    fn first_keywords() {
-        assert_eq!(first_keyword("-- c\n /* d */ (select 1)").as_deref(), Some("SELECT"));
-        assert_eq!(first_keyword("set variable x = 1").as_deref(), Some("SET"));
-        assert_eq!(first_keyword("  ").as_deref(), None);
-        assert!(is_state_statement("RESET VARIABLE deskql_snapshot"));
-        assert!(!is_state_statement("SELECT 1"));
+    fn only_query_results_are_shown() {
+        let schema = |name: &str| Arc::new(Schema::new(vec![Field::new(name, DataType::Int64, false)]));
+        assert!(!shows_result("INSERT INTO t VALUES (1)", &schema("Count")));
+        assert!(shows_result("SELECT count(*) AS \"Count\" FROM t", &schema("Count")));
+        assert!(!shows_result("SET VARIABLE x = 1", &schema("Success")));
+        assert!(shows_result("-- c\n(SELECT 1)", &schema("x")));
     }
 }

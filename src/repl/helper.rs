@@ -1,38 +1,62 @@
-//! The rustyline helper: TAB completion from the live catalog and the
-//! validator that keeps reading lines until a statement ends with `;`.
+//! The rustyline helper: TAB completion from the live catalog and syntax
+//! highlighting (`highlight`). Lines are read one at a time (the prompt
+//! gathers a statement over several), so there is no validator.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{Context, Helper, Highlighter, Hinter};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::{Context, Helper, Hinter, Validator};
 
 use crate::format::Format;
+use crate::sqltext::{self, State};
 
 use super::catalog::{Catalog, SharedCatalog};
 use super::command;
+use super::highlight;
 use super::split;
 
-#[derive(Helper, Hinter, Highlighter)]
+#[derive(Helper, Hinter, Validator)]
 pub struct ReplHelper {
     catalog: SharedCatalog,
     files: FilenameCompleter,
+    /// `.highlight on|off`, shared with the session.
+    highlight: Arc<AtomicBool>,
+    /// Where the statement typed on the previous lines left off.
+    start: State,
 }
 
 impl ReplHelper {
-    pub fn new(catalog: SharedCatalog) -> ReplHelper {
-        ReplHelper { catalog, files: FilenameCompleter::new() }
+    pub fn new(catalog: SharedCatalog, highlight: Arc<AtomicBool>) -> ReplHelper {
+        ReplHelper { catalog, files: FilenameCompleter::new(), highlight, start: State::Code }
     }
 
     fn with_catalog<T>(&self, f: impl FnOnce(&Catalog) -> T) -> T {
         let guard = self.catalog.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&guard)
     }
+
+    /// The next line continues `pending` (empty: a new statement).
+    pub fn set_start_state(&mut self, pending: &str) {
+        self.start = sqltext::scan(pending).1;
+    }
 }
 
-impl Validator for ReplHelper {
-    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        Ok(if split::is_complete(ctx.input()) { ValidationResult::Valid(None) } else { ValidationResult::Incomplete })
+impl Highlighter for ReplHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.highlight.load(Ordering::Relaxed) {
+            return Cow::Borrowed(line);
+        }
+        let coloured = self.with_catalog(|catalog| highlight::highlight(line, &self.start, &|word| catalog.keywords.contains(&word.to_ascii_uppercase())));
+        Cow::Owned(coloured)
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        // Every change may colour the line differently (a quote opens a string).
+        self.highlight.load(Ordering::Relaxed)
     }
 }
 
@@ -55,7 +79,7 @@ impl Completer for ReplHelper {
             Some(at) => {
                 let command = current.split_whitespace().next().unwrap_or_default();
                 let args = &current[at..];
-                if matches!(command, ".read" | ".output") {
+                if matches!(command, ".read" | ".output" | ".once") {
                     return self.files.complete(line, pos, ctx);
                 }
                 let word_start = pos - args.len() + args.rfind(char::is_whitespace).map_or(0, |i| i + 1);
@@ -80,9 +104,9 @@ fn argument_choices(catalog: &Catalog, command: &str, args: &str) -> Vec<String>
     let index = if args.ends_with(char::is_whitespace) { words } else { words.saturating_sub(1) };
     let first_argument = index == 0;
     match command {
-        ".describe" => relation_names(catalog).into_iter().collect(),
-        ".format" | ".mode" => Format::names().into_iter().map(String::from).collect(),
-        ".timer" => vec!["on".into(), "off".into()],
+        ".describe" | ".tables" | ".schema" => relation_names(catalog).into_iter().collect(),
+        ".format" | ".mode" => Format::names().into_iter().chain(Format::mode_names()).map(String::from).collect(),
+        ".timer" | ".highlight" | ".bail" => vec!["on".into(), "off".into()],
         ".snapshot" => catalog.snapshots.iter().cloned().chain(["latest".to_string()]).collect(),
         ".report" if first_argument => command::report_kinds(),
         ".report" => ["--account", "--from", "--to", "--format"].iter().map(|s| s.to_string()).collect(),
@@ -129,11 +153,22 @@ fn qualified_names(catalog: &Catalog, qualifier: &str, partial: &str) -> BTreeSe
         .chain(catalog.functions.iter())
         .filter(|(schema, name)| schema.eq_ignore_ascii_case(&last) && starts_with_ignore_case(name, partial))
         .map(|(_, name)| name);
+    // `conversations.`: the columns of the relation the name stands for (the
+    // view in `main`, not the history table in `hist` with its `_hash`);
+    // `hist.conversations.`: that one's.
+    let parts: Vec<String> = qualifier.split('.').map(unquote).collect();
+    let relation = match parts.as_slice() {
+        [.., schema, relation] => catalog.relations.iter().find(|(s, r)| s.eq_ignore_ascii_case(schema) && r.eq_ignore_ascii_case(relation)),
+        [relation] => resolve(catalog, relation),
+        [] => None,
+    };
     let of_relation = catalog
         .columns
         .iter()
-        .filter(|(relation, column)| relation.eq_ignore_ascii_case(&last) && starts_with_ignore_case(column, partial))
-        .map(|(_, column)| column);
+        .filter(|(schema, relation_name, column)| {
+            relation.is_some_and(|(s, r)| s == schema && r == relation_name) && starts_with_ignore_case(column, partial)
+        })
+        .map(|(_, _, column)| column);
     in_schema.chain(of_relation).map(|name| format!("{qualifier}.{}", quote_if_needed(name))).collect()
 }
 
@@ -149,10 +184,21 @@ fn bare_names(catalog: &Catalog, word: &str) -> BTreeSet<String> {
         .iter()
         .chain(catalog.relations.iter().map(|(_, name)| name))
         .chain(catalog.functions.iter().map(|(_, name)| name))
-        .chain(catalog.columns.iter().map(|(_, column)| column))
+        .chain(catalog.columns.iter().filter(|(schema, _, _)| !INTERNAL_SCHEMAS.contains(&schema.as_str())).map(|(_, _, column)| column))
         .filter(|name| starts_with_ignore_case(name, &unquote(word)))
         .map(|name| quote_if_needed(name));
     keywords.chain(names).collect()
+}
+
+/// Schemas whose columns a bare word does not complete: the history tables'
+/// bookkeeping (`_hash`, `_from_seq`) is not in the views users query.
+const INTERNAL_SCHEMAS: &[&str] = &["hist", "deskql_meta"];
+
+/// The relation a bare name stands for, as DuckDB's search path finds it:
+/// `main` first, then any schema.
+fn resolve<'c>(catalog: &'c Catalog, name: &str) -> Option<&'c (String, String)> {
+    let matching = || catalog.relations.iter().filter(move |(_, r)| r.eq_ignore_ascii_case(name));
+    matching().find(|(schema, _)| schema == "main").or_else(|| matching().next())
 }
 
 fn pairs(candidates: impl IntoIterator<Item = String>) -> Vec<Pair> {
@@ -183,7 +229,10 @@ mod tests {
         catalog.keywords.extend(["SELECT", "SET", "FROM"].map(String::from));
         catalog.schemas.extend(["main", "hist"].map(String::from));
         catalog.relations.extend([("main", "conversations"), ("hist", "conversations"), ("main", "threads")].map(|(s, n)| (s.into(), n.into())));
-        catalog.columns.extend([("conversations", "status"), ("conversations", "state"), ("threads", "Odd Name")].map(|(r, c)| (r.into(), c.into())));
+        catalog.columns.extend(
+            [("main", "conversations", "status"), ("main", "conversations", "state"), ("hist", "conversations", "_hash"), ("main", "threads", "Odd Name")]
+                .map(|(s, r, c)| (s.into(), r.into(), c.into())),
+        );
         catalog.snapshots = vec!["sample-2".into(), "sample-1".into()];
         catalog
     }
@@ -203,6 +252,10 @@ mod tests {
         assert_eq!(replacements("SELECT * FROM conv"), vec!["conversations"]);
         assert_eq!(replacements("SELECT * FROM hist.c"), vec!["hist.conversations"]);
         assert_eq!(replacements("SELECT conversations.sta"), vec!["conversations.state", "conversations.status"]);
+        // The view has no bookkeeping columns; the history table does.
+        assert!(replacements("SELECT conversations._").is_empty());
+        assert!(replacements("SELECT _h").is_empty());
+        assert_eq!(replacements("SELECT hist.conversations._h"), vec!["hist.conversations._hash"]);
         assert_eq!(replacements("SELECT Od"), vec!["\"Odd Name\""]);
         assert!(replacements("SELECT ").is_empty());
     }

@@ -23,7 +23,7 @@ use duckdb::Connection;
 use duckdb::types::Value;
 use serde::Serialize;
 
-use super::document::{self, Header, ReportDoc, Table};
+use super::document::{Header, ReportDoc};
 use super::params::Resolved;
 use super::query::{self, Parameters, Rows};
 use super::{ReportArgs, ReportFormat, ReportKind, render};
@@ -71,7 +71,7 @@ pub fn run(db: &Path, conn: &Connection, args: &ReportArgs, dir: &Path) -> Resul
     let mut entries = Vec::new();
     for doc in &batch.documents {
         let file = format!("{}.{extension}", doc.header.account.id);
-        write_document(db, &dir.join(&file), doc, args.format)?;
+        write_document(db, &dir.join(&file), doc, args.output_format())?;
         entries.push(IndexEntry::new(doc, file, recipients.get(&doc.header.account.id).cloned().unwrap_or_default())?);
     }
     write_index(db, dir, &Index { format: INDEX_FORMAT, reports: entries, skipped: batch.skipped.clone() })?;
@@ -87,7 +87,7 @@ fn extension(args: &ReportArgs) -> Result<&'static str> {
     if args.kind != ReportKind::Usage {
         bail!("--all-accounts applies to the usage report only (the monthly report sent to every account)");
     }
-    match args.format {
+    match args.output_format() {
         ReportFormat::Html => Ok("html"),
         ReportFormat::Json => Ok("json"),
         ReportFormat::Markdown => Ok("md"),
@@ -112,6 +112,7 @@ pub fn build(conn: &Connection, args: &ReportArgs, accounts: Accounts<'_>) -> Re
     one.all_accounts = false;
     one.out_dir = None;
     one.output = None;
+    one.table = None;
     let words = match accounts {
         Accounts::All => every_account(conn, &one)?,
         Accounts::Only(words) => words.to_vec(),
@@ -129,7 +130,7 @@ pub fn build(conn: &Connection, args: &ReportArgs, accounts: Accounts<'_>) -> Re
     // Without --month each account's default month is in its own zone, so
     // near a month's end two months can be due at once: one pass each.
     for accounts in months.into_values() {
-        documents.extend(month_documents(conn, accounts)?);
+        documents.extend(month_documents(conn, &one, accounts)?);
     }
     documents.sort_by_key(|d| d.header.account.id);
     Ok(Batch { documents, skipped })
@@ -161,40 +162,29 @@ fn id_text(value: &Value) -> String {
 
 /// The documents of accounts that share a month (and, in one batch, the
 /// snapshot and deflection window): the batch queries run once for them.
-fn month_documents(conn: &Connection, accounts: Vec<(Resolved, Header)>) -> Result<Vec<ReportDoc>> {
-    let Some((first, _)) = accounts.first() else { return Ok(Vec::new()) };
+fn month_documents(conn: &Connection, args: &ReportArgs, accounts: Vec<(Resolved, Header)>) -> Result<Vec<ReportDoc>> {
+    let Some((first, first_header)) = accounts.first() else { return Ok(Vec::new()) };
     let queries = batch_queries(first.library)?;
-    let single = first.library.report_queries(first.kind.spec().queries)?;
+    let spec = first.kind.spec();
+    let single = first.library.report_queries(spec.queries)?;
+    super::check_table_options(spec, single.text, args, &first_header.library.version)?;
     let parameters = first.parameters();
     let mut cards = split_by_account(&query::run(conn, queries.text, "cards", SCHEMA, &parameters)?)?;
-    let spec = first.kind.spec();
     let mut tables = Vec::new();
     for table in spec.tables.iter().filter(|t| named(single.text, t.name).is_ok()) {
-        if named(queries.text, table.name).is_err() {
-            bail!("{} has no query {}: the batch cannot build the report's table {:?}", queries.path, table.name, table.title);
+        let name = super::office::table_query(single.text, table.name, first.office_hours);
+        if named(queries.text, &name).is_err() {
+            bail!("{} has no query {name}: the batch cannot build the report's table {:?}", queries.path, table.title);
         }
-        let rows = query::run(conn, queries.text, table.name, SCHEMA, &parameters)?;
+        let rows = query::run(conn, queries.text, &name, SCHEMA, &parameters)?;
         tables.push((table, split_by_account(&rows)?));
     }
     let mut documents = Vec::new();
     for (resolved, header) in accounts {
         let id = resolved.account_id;
         let account_cards = cards.remove(&id).with_context(|| format!("the batch computed no figures for account {id}"))?;
-        let account_tables = tables
-            .iter_mut()
-            .map(|(spec, by_account)| {
-                let rows = by_account.remove(&id).unwrap_or_else(|| by_account.empty());
-                Table::new(spec.name, spec.title, rows)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        documents.push(ReportDoc {
-            format: document::FORMAT,
-            report: resolved.kind.name().to_string(),
-            spec,
-            header,
-            cards: document::cards(&account_cards)?,
-            tables: account_tables,
-        });
+        let account_tables = tables.iter_mut().map(|(spec, by_account)| (*spec, by_account.remove(&id).unwrap_or_else(|| by_account.empty()))).collect();
+        documents.push(super::assemble(conn, args, &resolved, header, &account_cards, account_tables)?);
     }
     Ok(documents)
 }
@@ -240,7 +230,7 @@ fn split_by_account(rows: &Rows) -> Result<ByAccount> {
 
 fn write_document(db: &Path, path: &Path, doc: &ReportDoc, format: ReportFormat) -> Result<()> {
     let mut file = OutputFile::create(path, db)?;
-    render::write(&mut file, doc, format)?;
+    render::write(&mut file, doc, format, None)?;
     file.commit()
 }
 

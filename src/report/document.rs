@@ -20,9 +20,50 @@ pub struct ReportDoc {
     /// What the renderers need to know of the report kind.
     #[serde(skip)]
     pub spec: &'static super::ReportSpec,
+    /// The library version the figures come from: the renderers show its
+    /// metric definitions (`definition`).
+    #[serde(skip)]
+    pub library: &'static crate::library::Library,
+    /// `--by`: the buckets of the series table.
+    #[serde(skip)]
+    pub by: super::SeriesBy,
     pub header: Header,
     pub cards: Vec<Card>,
     pub tables: Vec<Table>,
+}
+
+impl ReportDoc {
+    /// The catalogue definition of a card's metric, for tooltips.
+    pub fn definition(&self, section: &str, metric: &str) -> Option<&str> {
+        let catalogue = &self.library.docs.catalogue;
+        catalogue
+            .iter()
+            .find(|r| r.report == self.spec.catalogue && r.section == section && r.metric == metric)
+            .map(|r| r.definition.as_str())
+    }
+
+    /// The definition of the metric a table column holds (a column named
+    /// like a metric of the report: `response_time`, `resolved`, ...; in
+    /// section `all` when the metric is in several).
+    pub fn column_definition(&self, column: &str) -> Option<&str> {
+        let metric = match column {
+            "replies" => "replies_sent",
+            other => other,
+        };
+        let rows = self.library.docs.catalogue.iter().filter(|r| r.report == self.spec.catalogue && r.metric == metric);
+        let mut best = None;
+        for row in rows {
+            if best.is_none() || row.section == "all" {
+                best = Some(row.definition.as_str());
+            }
+        }
+        best
+    }
+
+    /// A table by name.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,7 +83,18 @@ pub struct Header {
     /// The snapshot's as-of time when the period ends after it (the period's
     /// data is known only until then); null otherwise.
     pub data_until: Option<String>,
+    /// `--office-hours`: the times are office time. Absent without, so that
+    /// calendar reports keep the shape (and audit digests) they always had.
+    #[serde(skip_serializing_if = "is_false")]
+    pub office_hours: bool,
+    /// With `--office-hours`, the office hours the times are computed in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<super::office::Schedule>,
     pub generated_by: String,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,6 +161,11 @@ pub struct Card {
     /// `percent` (relative change) or `points` (difference of percents).
     #[serde(default)]
     pub change_unit: Option<String>,
+    /// Why `change` is null although there is a value (library 1.3.0 on):
+    /// `no previous value` (nothing, or 0, to compare with: shown "new") or
+    /// `no change` (0 then and now).
+    #[serde(default)]
+    pub change_note: Option<String>,
     /// Usage report: the mean of the metric over every account of the
     /// snapshot with a value (NULL for other metrics and reports).
     #[serde(default)]
@@ -117,6 +174,10 @@ pub struct Card {
     /// percents).
     #[serde(default)]
     pub difference: Option<f64>,
+    /// Usage report (library 1.3.0 on): how many accounts the benchmark
+    /// averages (the other accounts with a value).
+    #[serde(default)]
+    pub benchmark_accounts: Option<i64>,
 }
 
 /// A table of rows (the per-day series, the conversation history, ...).
@@ -126,16 +187,24 @@ pub struct Table {
     pub title: String,
     pub columns: Vec<String>,
     pub rows: Vec<Map<String, Value>>,
-    /// The same rows as Arrow, for the table and CSV renderers.
+    /// The same rows as Arrow, for the CSV renderer.
     #[serde(skip)]
     pub arrow: Rows,
+    /// How the people formats draw it.
+    #[serde(skip)]
+    pub shape: super::spec::TableShape,
 }
 
 impl Table {
-    pub fn new(name: &str, title: &str, arrow: Rows) -> Result<Table> {
+    pub fn new(name: &str, title: &str, shape: super::spec::TableShape, arrow: Rows) -> Result<Table> {
         let columns = arrow.schema.fields().iter().map(|f| f.name().clone()).collect();
         let rows = json_objects(&arrow)?;
-        Ok(Table { name: name.to_string(), title: title.to_string(), columns, rows, arrow })
+        Ok(Table { name: name.to_string(), title: title.to_string(), columns, rows, arrow, shape })
+    }
+
+    /// The numbers of a column, row by row (NULL and text as `None`).
+    pub fn numbers(&self, column: &str) -> Vec<Option<f64>> {
+        self.rows.iter().map(|r| r.get(column).and_then(Value::as_f64)).collect()
     }
 }
 
@@ -186,6 +255,8 @@ pub fn header(period: &Rows, resolved: &Resolved, library: LibraryRef) -> Result
         subject: resolved.subject.clone(),
         notes: resolved.notes.clone(),
         data_until: None,
+        office_hours: false,
+        schedule: None,
         generated_by: format!("deskql {}", env!("CARGO_PKG_VERSION")),
     })
 }

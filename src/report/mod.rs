@@ -1,16 +1,21 @@
 //! Named reports (company, user, team, happiness; usage): resolve the
 //! arguments (`params`), run the report's queries over the library's table
 //! macros (`query`, SQL in `sql/reports/`), assemble one document
-//! (`document`) and render it (`render`, `html`).
+//! (`document`) and render it (`render`: terminal and Markdown in `text`,
+//! CSV in `csv`, HTML in `html`; words for people in `present`).
 
 pub mod batch;
 mod chart;
+mod csv;
 pub mod document;
 mod html;
+pub mod office;
 pub mod params;
+mod present;
 pub mod query;
 pub mod render;
 pub mod spec;
+mod text;
 mod units;
 
 pub use spec::{ReportSpec, spec};
@@ -64,6 +69,70 @@ pub enum ReportFormat {
     Markdown,
     Html,
 }
+
+impl ReportFormat {
+    /// The format a file name's extension names (`report.html`), if any.
+    pub fn of_extension(path: &Path) -> Option<ReportFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "html" | "htm" => Some(ReportFormat::Html),
+            "json" => Some(ReportFormat::Json),
+            "csv" => Some(ReportFormat::Csv),
+            "md" | "markdown" => Some(ReportFormat::Markdown),
+            "txt" => Some(ReportFormat::Table),
+            _ => None,
+        }
+    }
+}
+
+/// `--by`: the buckets of the activity series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeriesBy {
+    #[default]
+    Day,
+    /// Weeks start on Monday, local time.
+    Week,
+    Month,
+}
+
+impl SeriesBy {
+    pub fn name(self) -> &'static str {
+        match self {
+            SeriesBy::Day => "day",
+            SeriesBy::Week => "week",
+            SeriesBy::Month => "month",
+        }
+    }
+}
+
+/// `--rating`: which ratings the ratings list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+pub enum RatingFilter {
+    #[value(name = "great")]
+    #[serde(rename = "great")]
+    Great,
+    #[value(name = "okay")]
+    #[serde(rename = "okay")]
+    Okay,
+    #[value(name = "not_good")]
+    #[serde(rename = "not_good")]
+    NotGood,
+}
+
+impl RatingFilter {
+    /// The rating as the data holds it.
+    pub fn name(self) -> &'static str {
+        match self {
+            RatingFilter::Great => "great",
+            RatingFilter::Okay => "okay",
+            RatingFilter::NotGood => "not_good",
+        }
+    }
+}
+
+/// Rows of the most active tags and customers tables without `--top`.
+pub const DEFAULT_TOP: u32 = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -141,36 +210,113 @@ pub struct ReportArgs {
     #[arg(long, value_name = "ID", action = clap::ArgAction::Append)]
     #[serde(default)]
     pub snapshot: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    #[serde(skip, default = "default_format")]
-    pub format: ReportFormat,
+    /// Output format (default: the one --output's extension names, .html,
+    /// .json, .csv or .md; CSV with --out-dir; else a terminal table).
+    #[arg(long, value_enum)]
+    #[serde(skip)]
+    pub format: Option<ReportFormat>,
     /// Write to this file instead of standard output (complete or not at
     /// all: it appears when the report is done; never the database).
     #[arg(long, short, value_name = "FILE", alias = "out")]
     #[serde(skip)]
     pub output: Option<PathBuf>,
+    /// The activity series by day, week (starting on Monday, local time) or
+    /// month.
+    #[arg(long, value_enum, default_value_t = SeriesBy::Day)]
+    #[serde(default)]
+    pub by: SeriesBy,
+    /// Rows of the most active tags and customers tables.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_TOP, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[serde(default = "default_top")]
+    pub top: u32,
+    /// Only these ratings in the ratings list (user, team and happiness
+    /// reports).
+    #[arg(long, value_enum)]
+    #[serde(default)]
+    pub rating: Option<RatingFilter>,
+    /// CSV: write this table (`cards`, or a table's name such as `daily`)
+    /// instead of the cards.
+    #[arg(long, value_name = "NAME")]
+    #[serde(skip)]
+    pub table: Option<String>,
+    /// CSV: write the cards and every table into this folder, one file each
+    /// (`cards.csv`, `daily.csv`, ...). With --all-accounts: the folder for
+    /// `<account_id>.<html|json|md>` and `index.json`.
+    #[arg(long, value_name = "DIR")]
+    #[serde(skip)]
+    pub out_dir: Option<PathBuf>,
     /// Usage report: an FAQ view followed within this time by a conversation
     /// of the same customer is not deflected (24h, 90m, 3600s or seconds;
     /// default 24h).
     #[arg(long, value_name = "DURATION", value_parser = crate::values::duration)]
     #[serde(default)]
     pub deflection_window: Option<String>,
+    /// Times in office time: they accrue only while the account (in a team
+    /// report, the team, if it has its own hours) is open, in the account's
+    /// time zone, holidays closed. Counts do not change. Library 1.3.0 and later.
+    #[arg(long)]
+    // Left out of audit records when off, so records made before the
+    // option existed read, and recompute, exactly as they were written.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub office_hours: bool,
     /// Usage report: every account's report of the month, computed in one
-    /// pass (the benchmark once), one file per account in --out-dir with
-    /// an index.json. Each account in its own time zone.
-    #[arg(long, conflicts_with_all = ["account", "output", "tz"], requires = "out_dir")]
+    /// pass (the benchmark once), one file per account in --out-dir (HTML
+    /// unless --format says json or markdown) with an index.json. Each
+    /// account in its own time zone.
+    #[arg(long, conflicts_with_all = ["account", "output", "tz", "table"], requires = "out_dir")]
     #[serde(skip)]
     pub all_accounts: bool,
-    /// With --all-accounts: the folder for `<account_id>.<html|json|md>`
-    /// and `index.json` (created if missing; each file complete or absent).
-    #[arg(long, value_name = "DIR", requires = "all_accounts")]
-    #[serde(skip)]
-    pub out_dir: Option<PathBuf>,
 }
 
-fn default_format() -> ReportFormat {
-    ReportFormat::Json
+fn default_top() -> u32 {
+    DEFAULT_TOP
+}
+
+impl ReportArgs {
+    /// The output format: `--format`, else the one `--output`'s extension
+    /// names, else HTML for `--all-accounts`, CSV for `--out-dir`, else the
+    /// terminal table.
+    pub fn output_format(&self) -> ReportFormat {
+        self.format
+            .or_else(|| self.output.as_deref().and_then(ReportFormat::of_extension))
+            .or_else(|| self.all_accounts.then_some(ReportFormat::Html))
+            .or_else(|| self.out_dir.as_ref().map(|_| ReportFormat::Csv))
+            .unwrap_or(ReportFormat::Table)
+    }
+
+    /// The table options given with a value other than their default.
+    fn table_options(&self) -> Vec<spec::TableOption> {
+        let given = [
+            (self.by != SeriesBy::Day, spec::TableOption::By),
+            (self.top != DEFAULT_TOP, spec::TableOption::Top),
+            (self.rating.is_some(), spec::TableOption::Rating),
+        ];
+        given.iter().filter(|(given, _)| *given).map(|(_, option)| *option).collect()
+    }
+
+    /// `--table` and `--out-dir` pick what CSV writes; they make no sense
+    /// with another format, or with each other.
+    fn check_output_options(&self) -> Result<()> {
+        if self.all_accounts {
+            anyhow::bail!("--all-accounts writes one file per account: `deskql report usage --all-accounts --out-dir DIR`");
+        }
+        let format = self.output_format();
+        if self.out_dir.is_some() && self.output.is_some() {
+            anyhow::bail!("--out-dir writes one file per table and --output one file: give one of them");
+        }
+        if self.out_dir.is_some() && self.table.is_some() {
+            anyhow::bail!("--out-dir writes every table; --table picks one: give one of them");
+        }
+        if (self.out_dir.is_some() || self.table.is_some()) && format != ReportFormat::Csv {
+            let flag = if self.out_dir.is_some() { "--out-dir" } else { "--table" };
+            anyhow::bail!("{flag} applies to --format csv (the other formats show every table in one document)");
+        }
+        Ok(())
+    }
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// The same arguments parsed from a REPL line (`.report company --account 1 ...`).
@@ -204,9 +350,17 @@ pub fn help_text() -> String {
         };
         let scope = if spec.scoped { ", --inbox, --channel, --tag, --as-user, --compare, --clamp" } else { "" };
         let window = if spec.deflection_window { ", --deflection-window" } else { "" };
-        text.push_str(&format!("  {:<10} {period}{subject}{scope}{window}\n", spec.kind.name()));
+        let mut options: Vec<spec::TableOption> = Vec::new();
+        for option in spec.tables.iter().flat_map(|t| t.options.iter().copied()) {
+            if !options.contains(&option) {
+                options.push(option);
+            }
+        }
+        let tables: String = options.iter().map(|o| format!(", {}", o.flag())).collect();
+        let office = if spec.office_hours { ", --office-hours" } else { "" };
+        text.push_str(&format!("  {:<10} {period}{subject}{scope}{window}{office}{tables}\n", spec.kind.name()));
     }
-    text.push_str("Every report: --tz, --snapshot, --format, --output.");
+    text.push_str("Every report: --tz, --snapshot, --format, --output; with --format csv, --table and --out-dir.");
     text
 }
 
@@ -228,10 +382,15 @@ pub fn run(db: &Path, args: &ReportArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// Run a report on an open connection and write it to `out`.
+/// Run a report on an open connection and write it to `out` (with
+/// `--out-dir`, to one CSV file per table in that folder instead).
 pub fn run_with_connection(conn: &Connection, args: &ReportArgs, out: &mut dyn Write) -> Result<()> {
+    args.check_output_options()?;
     let doc = build(conn, args, SCHEMA)?;
-    render::write(out, &doc, args.format)
+    match &args.out_dir {
+        Some(dir) => csv::write_folder(conn, &doc, dir),
+        None => render::write(out, &doc, args.output_format(), args.table.as_deref()),
+    }
 }
 
 fn warn_if_library_is_old(conn: &Connection) -> Result<()> {
@@ -256,15 +415,80 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
     let parameters = resolved.parameters();
     let spec = resolved.kind.spec();
     let queries = resolved.library.report_queries(spec.queries)?;
+    check_table_options(spec, queries.text, args, &header.library.version)?;
     let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
-    let cards = document::cards(&query::run(conn, queries.text, cards_query, schema, &parameters)?)?;
+    let cards = query::run(conn, queries.text, cards_query, schema, &parameters)?;
     let tables = spec
         .tables
         .iter()
         .filter(|t| named(queries.text, t.name).is_ok())
-        .map(|t| Table::new(t.name, t.title, query::run(conn, queries.text, t.name, schema, &parameters)?))
+        .map(|t| {
+            let name = office::table_query(queries.text, t.name, resolved.office_hours);
+            Ok((t, query::run(conn, queries.text, &name, schema, &parameters)?))
+        })
         .collect::<Result<Vec<_>>>()?;
-    Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), spec, header, cards, tables })
+    assemble(conn, args, &resolved, header, &cards, tables)
+}
+
+/// The document from its header and the rows of its cards and tables: what
+/// a single report and each account of the usage batch (`batch`, rows cut
+/// from every account's) share, so that both give the same document.
+pub(crate) fn assemble(
+    conn: &Connection,
+    args: &ReportArgs,
+    resolved: &params::Resolved,
+    mut header: document::Header,
+    cards: &query::Rows,
+    tables: Vec<(&spec::TableSpec, query::Rows)>,
+) -> Result<ReportDoc> {
+    let spec = resolved.kind.spec();
+    if resolved.office_hours {
+        office::describe(conn, resolved, &mut header)?;
+    }
+    let cards = document::cards(cards)?;
+    note_benchmark_accounts(&mut header, &cards);
+    let tables = tables.into_iter().map(|(t, rows)| Table::new(t.name, &t.title_for(spec, args), t.shape, rows)).collect::<Result<Vec<_>>>()?;
+    Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), spec, library: resolved.library, by: args.by, header, cards, tables })
+}
+
+/// `--by`, `--top` and `--rating` shape tables: refuse one that no table of
+/// the report takes, or that the library version's queries do not take
+/// (before 1.3.0 there were no such tables, and a silently ignored option
+/// would mislead).
+pub(crate) fn check_table_options(spec: &ReportSpec, queries: &str, args: &ReportArgs, version: &str) -> Result<()> {
+    for option in args.table_options() {
+        let taking: Vec<&spec::TableSpec> = spec.tables.iter().filter(|t| t.options.contains(&option)).collect();
+        if taking.is_empty() {
+            anyhow::bail!("{} does not apply to the {} report: none of its tables takes it", option.flag(), spec.kind.name());
+        }
+        let supported = taking.iter().any(|t| named(queries, t.name).is_ok_and(|sql| query::uses_parameter(&sql, option.parameter())));
+        if !supported {
+            anyhow::bail!(
+                "{} needs metric library 1.3.0 or later; this report reads library {version} (`deskql views install` upgrades)",
+                option.flag()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Since library 1.3.0 a usage card says how many accounts its benchmark
+/// averages (the account itself left out): the header says so too, in place
+/// of the earlier versions' note about a mean over every account.
+fn note_benchmark_accounts(header: &mut document::Header, cards: &[document::Card]) {
+    let counted: Vec<String> = cards
+        .iter()
+        .filter_map(|c| c.benchmark_accounts.map(|n| format!("{} {n}", c.label)))
+        .collect();
+    if counted.is_empty() {
+        return;
+    }
+    header.notes.retain(|n| !n.starts_with("benchmark:"));
+    header.notes.push(format!(
+        "benchmark: the unweighted mean over the other accounts of the snapshot (this one left out) with data for the metric, \
+         each over the same calendar month in its own time zone; accounts averaged: {}",
+        counted.join(", ")
+    ));
 }
 
 /// The arguments resolved and the document's header: everything of a

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::query::{self, Parameters};
 use super::spec::{PeriodRule, SubjectRule};
-use super::{ReportArgs, ReportKind};
+use super::{RatingFilter, ReportArgs, ReportKind, SeriesBy};
 use crate::catalog;
 use crate::sqltext::{LIST_SEPARATOR, bound_list};
 use crate::values::{duration_text, month_bounds, read_date, read_duration};
@@ -59,6 +59,12 @@ pub struct Resolved {
     pub notes: Vec<String>,
     /// Usage report: the deflection window, in seconds.
     pub deflection_window: i64,
+    /// `--by`, `--top`, `--rating`: what the tables show.
+    pub by: SeriesBy,
+    pub top: u32,
+    pub rating: Option<RatingFilter>,
+    /// `--office-hours`: times in office time.
+    pub office_hours: bool,
     /// The library version installed in `schema`: its definitions and its
     /// report queries.
     pub library: &'static crate::library::Library,
@@ -78,8 +84,31 @@ impl Resolved {
             .set("with_tags", list_text(self.tags.clone()))
             .set("viewer", self.viewer.as_ref().map_or(Value::Null, |v| Value::BigInt(v.id)))
             .set("users", list_text(self.subject.as_ref().map(|s| s.users.iter().map(|u| u.id.to_string()).collect())))
-            .set("deflection_window", Value::BigInt(self.deflection_window));
+            .set("deflection_window", Value::BigInt(self.deflection_window))
+            .set("by", Value::Text(self.by.name().to_string()))
+            .set("top", Value::BigInt(i64::from(self.top)))
+            .set("rating", optional_text(self.rating.map(RatingFilter::name)))
+            .set("office_hours", Value::Boolean(self.office_hours))
+            .set("team", self.office_team().map_or(Value::Null, Value::BigInt))
+            .set("from_day", Value::Text(self.first_day().to_string()));
         p
+    }
+
+    /// The team whose office hours a report uses when it has its own: the
+    /// Team report's (the User report is about one person, who may be in
+    /// several teams, and uses the account's, as the Company report does).
+    pub fn office_team(&self) -> Option<i64> {
+        match (&self.subject, self.kind) {
+            (Some(subject), ReportKind::Team) => Some(subject.id),
+            _ => None,
+        }
+    }
+
+    /// The first local day the figures read: the period's, or with
+    /// `--compare` the previous period's.
+    pub fn first_day(&self) -> NaiveDate {
+        let previous = self.date_from.checked_sub_signed(self.date_to - self.date_from);
+        if self.compare { previous.unwrap_or(self.date_from) } else { self.date_from }
     }
 }
 
@@ -112,6 +141,9 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         refuse_scope_options(args)?;
     }
     let deflection_window = args.deflection_window.as_deref().map_or(Ok(DEFAULT_DEFLECTION_WINDOW), read_duration).context("--deflection-window")?;
+    if args.office_hours {
+        check_office_hours(args, library)?;
+    }
     let (date_from, date_to, default_month) = match spec.period {
         PeriodRule::Month => report_month(conn, library, args, account_id, snapshot_seq)?,
         PeriodRule::Dates => {
@@ -136,6 +168,10 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         schema: schema.to_string(),
         notes: Vec::new(),
         deflection_window,
+        by: args.by,
+        top: args.top,
+        rating: args.rating,
+        office_hours: args.office_hours,
         library,
     };
     apply_history_window(conn, &mut resolved, args.clamp)?;
@@ -160,6 +196,22 @@ pub fn resolve(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Res
         apply_viewer(conn, viewer, account_id, &mut resolved)?;
     }
     Ok(resolved)
+}
+
+/// `--office-hours` needs a report with durations and a library version
+/// that defines their office-time twins (1.3.0 and later).
+fn check_office_hours(args: &ReportArgs, library: &crate::library::Library) -> Result<()> {
+    if !args.kind.spec().office_hours {
+        bail!("--office-hours does not apply to the {} report: it has no times, only counts and ratings", args.kind.name());
+    }
+    if !super::office::library_has_office_hours(library) {
+        bail!(
+            "--office-hours: metric library {} has no office hours (they came with library 1.3.0); \
+             upgrade with `deskql views install`, or audit with --library 1.3.0 or later",
+            library.version
+        );
+    }
+    Ok(())
 }
 
 /// The library version installed in `schema`.

@@ -75,6 +75,15 @@ pub fn values(conn: &Connection, file: &str, name: &str, parameters: &Parameters
     Ok(out)
 }
 
+/// Whether query text `sql` uses parameter `$name` (not a longer name
+/// starting with it).
+pub fn uses_parameter(sql: &str, name: &str) -> bool {
+    let marker = format!("${name}");
+    sql.match_indices(&marker).any(|(at, _)| {
+        sql[at + marker.len()..].chars().next().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+    })
+}
+
 /// The statement's parameters, in order, from `parameters` by name.
 fn bound_values(stmt: &duckdb::Statement<'_>, name: &str, parameters: &Parameters) -> Result<Vec<Value>> {
     let mut values = Vec::new();
@@ -95,5 +104,18 @@ fn clean_error(err: duckdb::Error) -> anyhow::Error {
     match text.split_once("Invalid Input Error: ") {
         Some((_, message)) => anyhow::anyhow!("{}", message.trim()),
         None => anyhow::Error::new(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uses_parameter;
+
+    #[test]
+    fn a_parameter_is_found_by_its_whole_name() {
+        assert!(uses_parameter("SELECT * FROM t WHERE r = $rating", "rating"));
+        assert!(uses_parameter("f(top := $top)", "top"));
+        assert!(!uses_parameter("f(x := $topic)", "top"));
+        assert!(!uses_parameter("SELECT 1", "by"));
     }
 }

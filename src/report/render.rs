@@ -1,30 +1,26 @@
-//! Rendering a report document: `table` (terminal), `markdown`, `csv`,
-//! `json` (the document itself) and `html` (see `html.rs`).
+//! Rendering a report document: `table` (terminal) and `markdown` (see
+//! `text.rs`), `csv` (`csv.rs`), `json` (the document itself) and `html`
+//! (`html.rs`); and what they share: the title, the header lines and the
+//! cards.
 
 use std::io::Write;
-use std::sync::Arc;
 
 use anyhow::Result;
-use arrow::array::{Array, ArrayRef, Float64Array, StringArray};
-use arrow::datatypes::{DataType, Field, Schema};
-use arrow::record_batch::RecordBatch;
 
 use super::ReportFormat;
-use super::chart::sparkline;
-use super::document::{Card, ReportDoc, Table};
-use super::query::Rows;
-use super::units::{display_change, display_difference, display_value, duration, is_duration_column, section_title};
-use crate::format::{self, Format, TableOptions};
+use super::document::{Card, ReportDoc};
+use super::units::{display_card_change, display_difference, display_value, section_title};
 
-pub fn write(out: &mut dyn Write, doc: &ReportDoc, format: ReportFormat) -> Result<()> {
+/// Write `doc` in `format`; `table` is CSV's `--table` (the cards by default).
+pub fn write(out: &mut dyn Write, doc: &ReportDoc, format: ReportFormat, table: Option<&str>) -> Result<()> {
     match format {
         ReportFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, doc)?;
             writeln!(out)?;
         }
-        ReportFormat::Table => write_text(out, doc)?,
-        ReportFormat::Markdown => write_markdown(out, doc)?,
-        ReportFormat::Csv => write_csv(out, doc)?,
+        ReportFormat::Table => super::text::write_terminal(out, doc)?,
+        ReportFormat::Markdown => super::text::write_markdown(out, doc)?,
+        ReportFormat::Csv => super::csv::write(out, doc, table.unwrap_or(super::csv::CARDS))?,
         ReportFormat::Html => out.write_all(super::html::document(doc).as_bytes())?,
     }
     out.flush()?;
@@ -71,6 +67,9 @@ pub fn header_lines(doc: &ReportDoc) -> Vec<String> {
     }
     if !filters.is_empty() {
         lines.push(format!("Filters: {}", filters.join("; ")));
+    }
+    if let Some(schedule) = h.schedule.as_ref().filter(|_| h.office_hours) {
+        lines.push(format!("Office hours: times in office time, {}", schedule.summary));
     }
     for note in &h.notes {
         lines.push(format!("Note: {note}"));
@@ -126,7 +125,7 @@ pub fn card_cells(card: &Card, columns: Columns) -> Vec<String> {
     let mut cells = vec![card.label.clone(), display_value(&card.unit, card.value)];
     if columns.compared {
         cells.push(display_value(&card.unit, card.previous));
-        cells.push(display_change(card.change, card.change_unit.as_deref()));
+        cells.push(display_card_change(card.change, card.change_unit.as_deref(), card.change_note.as_deref(), card.previous));
     }
     if columns.benchmarked {
         // blank for the section's metrics without a benchmark (a count of responses, ...)
@@ -147,155 +146,4 @@ pub fn card_header(columns: Columns) -> Vec<&'static str> {
         header.extend(["benchmark", "difference"]);
     }
     header
-}
-
-fn write_text(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
-    writeln!(out, "{}", title(doc))?;
-    for line in header_lines(doc) {
-        writeln!(out, "{line}")?;
-    }
-    for (section, cards) in sections(&doc.cards) {
-        writeln!(out, "\n{}", section_title(&section))?;
-        let Some(shown) = shown_cards(&cards) else {
-            writeln!(out, "{}", not_enabled_text(&section))?;
-            continue;
-        };
-        let columns = columns(doc, &section, &shown);
-        let mut table = format::text_table(card_header(columns));
-        for card in shown {
-            table.add_row(card_cells(card, columns));
-        }
-        for column in 1..table.column_count() {
-            if let Some(c) = table.column_mut(column) {
-                c.set_cell_alignment(comfy_table::CellAlignment::Right);
-            }
-        }
-        writeln!(out, "{table}")?;
-    }
-    for table in &doc.tables {
-        writeln!(out, "\n{}", table.title)?;
-        if table.name == "daily" {
-            write_sparklines(out, table)?;
-        }
-        if table.rows.is_empty() {
-            writeln!(out, "(none)")?;
-            continue;
-        }
-        let rows = humanized(&table.arrow)?;
-        format::write_batches(out, &rows.schema, &rows.batches, Format::Table, &TableOptions { max_rows: Some(60), max_width: None })?;
-    }
-    Ok(())
-}
-
-/// One sparkline per numeric column of the per-day series.
-fn write_sparklines(out: &mut dyn Write, table: &Table) -> Result<()> {
-    let width = table.columns.iter().skip(1).map(|c| c.len()).max().unwrap_or(0);
-    for column in table.columns.iter().skip(1) {
-        let values: Vec<f64> = table.rows.iter().map(|r| r.get(column).and_then(|v| v.as_f64()).unwrap_or(0.0)).collect();
-        let total: f64 = values.iter().sum();
-        let max = values.iter().copied().fold(0.0, f64::max);
-        writeln!(out, "  {column:<width$}  {}  total {total}, max {max}/day", sparkline(&values))?;
-    }
-    Ok(())
-}
-
-fn write_markdown(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
-    writeln!(out, "# {}\n", title(doc))?;
-    for line in header_lines(doc) {
-        writeln!(out, "- {line}")?;
-    }
-    for (section, cards) in sections(&doc.cards) {
-        writeln!(out, "\n## {}\n", section_title(&section))?;
-        let Some(shown) = shown_cards(&cards) else {
-            writeln!(out, "{}", not_enabled_text(&section))?;
-            continue;
-        };
-        let columns = columns(doc, &section, &shown);
-        let header = card_header(columns);
-        writeln!(out, "| {} |", header.join(" | "))?;
-        writeln!(out, "|{}", header.iter().enumerate().map(|(i, _)| if i == 0 { " --- |" } else { " ---: |" }).collect::<String>())?;
-        for card in shown {
-            let cells: Vec<String> = card_cells(card, columns).iter().map(|c| c.replace('|', "\\|")).collect();
-            writeln!(out, "| {} |", cells.join(" | "))?;
-        }
-    }
-    for table in &doc.tables {
-        writeln!(out, "\n## {}\n", table.title)?;
-        if table.rows.is_empty() {
-            writeln!(out, "(none)")?;
-            continue;
-        }
-        let rows = humanized(&table.arrow)?;
-        format::write_batches(out, &rows.schema, &rows.batches, Format::Markdown, &TableOptions::default())?;
-    }
-    Ok(())
-}
-
-/// CSV: one block per part, separated by a blank line, each with its own
-/// header row: first the cards (`section,metric,label,unit,value,previous,
-/// change,change_unit`, and for the usage report `benchmark,difference`),
-/// then each table by name. Values are raw numbers (seconds, percents; the
-/// usage report's flags 1 or 0), for spreadsheets and scripts.
-fn write_csv(out: &mut dyn Write, doc: &ReportDoc) -> Result<()> {
-    let benchmarked = doc.spec.benchmarked;
-    writeln!(out, "section,metric,label,unit,value,previous,change,change_unit{}", if benchmarked { ",benchmark,difference" } else { "" })?;
-    for c in &doc.cards {
-        let number = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-        write!(
-            out,
-            "{},{},{},{},{},{},{},{}",
-            csv_field(&c.section),
-            csv_field(&c.metric),
-            csv_field(&c.label),
-            csv_field(&c.unit),
-            number(c.value),
-            number(c.previous),
-            number(c.change),
-            csv_field(c.change_unit.as_deref().unwrap_or_default())
-        )?;
-        if benchmarked {
-            write!(out, ",{},{}", number(c.benchmark), number(c.difference))?;
-        }
-        writeln!(out)?;
-    }
-    for table in &doc.tables {
-        writeln!(out)?;
-        format::write_batches(out, &table.arrow.schema, &table.arrow.batches, Format::Csv, &TableOptions::default())?;
-    }
-    Ok(())
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
-}
-
-/// For people: columns of seconds (named `*_time`) as durations.
-pub fn humanized(rows: &Rows) -> Result<Rows> {
-    let is_duration = |f: &Field| is_duration_column(f.name()) && f.data_type() == &DataType::Float64;
-    if !rows.schema.fields().iter().any(|f| is_duration(f)) {
-        return Ok(rows.clone());
-    }
-    let fields: Vec<Field> = rows
-        .schema
-        .fields()
-        .iter()
-        .map(|f| if is_duration(f) { Field::new(f.name(), DataType::Utf8, true) } else { f.as_ref().clone() })
-        .collect();
-    let schema = Arc::new(Schema::new(fields));
-    let mut batches = Vec::new();
-    for batch in &rows.batches {
-        let columns: Vec<ArrayRef> = batch
-            .columns()
-            .iter()
-            .zip(rows.schema.fields())
-            .map(|(column, field)| match column.as_any().downcast_ref::<Float64Array>() {
-                Some(seconds) if is_duration(field) => {
-                    Arc::new((0..seconds.len()).map(|i| (!seconds.is_null(i)).then(|| duration(seconds.value(i)))).collect::<StringArray>()) as ArrayRef
-                }
-                _ => column.clone(),
-            })
-            .collect();
-        batches.push(RecordBatch::try_new(schema.clone(), columns)?);
-    }
-    Ok(Rows { schema, batches })
 }

@@ -41,6 +41,58 @@ pub fn display_change(change: Option<f64>, change_unit: Option<&str>) -> String 
     }
 }
 
+/// A compared card's change as text: the change (`display_change`), or why
+/// there is none: `new` when the previous figure was 0 (a percent change
+/// from nothing is undefined), `no change` when it was 0 and still is.
+pub fn display_card_change(change: Option<f64>, change_unit: Option<&str>, change_note: Option<&str>, previous: Option<f64>) -> String {
+    match (change, change_note) {
+        (Some(_), _) => display_change(change, change_unit),
+        (None, Some("no previous value")) if previous == Some(0.0) => "new".to_string(),
+        (None, Some("no change")) => "no change".to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Which way a metric is better, for colouring a change: more replies are
+/// good, a longer response time is bad, more new conversations are
+/// neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+    Neither,
+}
+
+pub fn better(metric: &str, unit: &str) -> Better {
+    match metric {
+        "replies_to_resolve" | "not_good" => Better::Lower,
+        "customers_helped" | "replies_sent" | "replies" | "replies_per_day" | "handled_per_day" | "closed" | "resolved"
+        | "resolved_on_first_reply" | "great" | "happiness_score" | "csat" | "csat_satisfied" | "deflection"
+        | "quicksearch_deflection" | "accuracy" | "resolved_by_bot" | "completions" | "issues_resolved" | "faqs_suggested" => Better::Higher,
+        // a longer chat is not worse service in itself
+        "chat_duration" => Better::Neither,
+        _ if unit == "seconds" => Better::Lower,
+        _ => Better::Neither,
+    }
+}
+
+/// Whether a change (or a difference from a benchmark) is good news.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Bad,
+    Neutral,
+}
+
+pub fn tone(metric: &str, unit: &str, change: Option<f64>) -> Tone {
+    let Some(change) = change.filter(|c| *c != 0.0 && c.is_finite()) else { return Tone::Neutral };
+    match (better(metric, unit), change > 0.0) {
+        (Better::Higher, true) | (Better::Lower, false) => Tone::Good,
+        (Better::Higher, false) | (Better::Lower, true) => Tone::Bad,
+        (Better::Neither, _) => Tone::Neutral,
+    }
+}
+
 fn integer_or_decimal(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v:.2}") }
 }
@@ -148,6 +200,24 @@ mod tests {
         assert_eq!(display_change(Some(12.345), Some("percent")), "+12.3 %");
         assert_eq!(display_change(Some(-3.0), Some("points")), "-3.0 pts");
         assert_eq!(display_change(None, Some("percent")), "");
+    }
+
+    #[test]
+    fn a_change_from_zero_is_new() {
+        assert_eq!(display_card_change(None, Some("percent"), Some("no previous value"), Some(0.0)), "new");
+        assert_eq!(display_card_change(None, Some("percent"), Some("no change"), Some(0.0)), "no change");
+        assert_eq!(display_card_change(None, Some("percent"), Some("no previous value"), None), "");
+        assert_eq!(display_card_change(Some(50.0), Some("percent"), None, Some(2.0)), "+50.0 %");
+    }
+
+    #[test]
+    fn a_change_is_good_or_bad_by_the_metric() {
+        assert_eq!(tone("response_time", "seconds", Some(12.0)), Tone::Bad);
+        assert_eq!(tone("response_time", "seconds", Some(-12.0)), Tone::Good);
+        assert_eq!(tone("replies_sent", "count", Some(5.0)), Tone::Good);
+        assert_eq!(tone("not_good", "percent", Some(5.0)), Tone::Bad);
+        assert_eq!(tone("new_conversations", "count", Some(5.0)), Tone::Neutral);
+        assert_eq!(tone("resolved", "count", None), Tone::Neutral);
     }
 
     #[test]

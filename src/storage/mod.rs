@@ -25,9 +25,11 @@ use crate::exit::WaitArgs;
 use crate::trace::trace;
 
 pub mod guard;
+mod instance;
 mod schema;
 mod waiting;
 
+pub use instance::ReadOnlyInstance;
 pub use schema::{SNAPSHOT_VARIABLE, column_list, ensure_schema, hash_expression};
 
 /// Version of the storage layout, recorded in `deskql_meta.meta`.

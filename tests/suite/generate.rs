@@ -57,7 +57,7 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_does_not() {
     generate(&a, &SMALL).success();
     generate(&b, &[&SMALL[..], &["--quiet"]].concat()).success().stdout("");
     assert_same_files(&a, &b);
-    assert_eq!(files(&a).len(), 21 + 3, "21 tables as files, threads as 3 parts (one per account)");
+    assert_eq!(files(&a).len(), 23 + 3, "23 tables as files, threads as 3 parts (one per account)");
     assert!(a.join("threads/part-00000.parquet").is_file());
     generate(&c, &["--accounts", "3", "--conversations", "300", "--seed", "6"]).success();
     let (fa, fc) = (files(&a), files(&c));
@@ -157,7 +157,7 @@ fn generated_snapshots_ingest_cleanly_and_a_revision_changes_a_small_share() {
     assert!(one(db, "SELECT count(*) FROM hist.faqs WHERE _to_seq = 2 AND faq_id NOT IN (SELECT faq_id FROM hist.faqs WHERE _from_seq = 2)") >= 3);
     assert!(one(db, "SELECT count(*) FROM hist.faq_views WHERE _to_seq = 2") > 0);
     // Untouched tables stay untouched.
-    for table in ["accounts", "inboxes", "teams", "team_members", "user_inboxes"] {
+    for table in ["accounts", "inboxes", "teams", "team_members", "user_inboxes", "office_hours", "holidays"] {
         assert_eq!(one(db, &format!("SELECT count(*) FROM hist.{table} WHERE _from_seq = 2 OR _to_seq IS NOT NULL")), 0, "{table} changed");
     }
 }
@@ -238,6 +238,11 @@ fn generated_rows_are_consistent() {
         ("team members", "SELECT count(*) FROM team_members"),
         ("FAQ views", "SELECT count(*) FROM faq_views"),
         ("tags", "SELECT count(*) FROM conversations WHERE len(tags) > 0"),
+        ("a split shift", "SELECT count(*) FROM (SELECT 1 FROM office_hours GROUP BY account_id, team_id, valid_from, weekday HAVING count(*) > 1)"),
+        ("a schedule change", "SELECT count(*) FROM office_hours WHERE valid_from > DATE '1900-01-01'"),
+        ("a team schedule", "SELECT count(*) FROM office_hours WHERE team_id <> 0"),
+        ("holidays", "SELECT count(*) FROM holidays"),
+        ("accounts open 24/7", "SELECT count(*) FROM metrics.office_hours_summary() WHERE schedule = 'open 24/7'"),
     ] {
         assert!(one(db, sql) > 0, "no {what}");
     }

@@ -475,3 +475,35 @@ fn a_refused_ingest_leaves_the_file_byte_identical() {
     assert_eq!(file_sha256(&db), before);
     assert!(!Path::new(&format!("{}.wal", db.display())).exists(), "no write-ahead log left behind");
 }
+
+#[test]
+fn a_database_from_an_older_deskql_gets_the_new_contract_columns() {
+    let tmp = TempDir::new().unwrap();
+    let db = tmp.path().join("t.duckdb");
+    ingest(&db, &Snapshot::minimal().write(&tmp.path().join("a")), &["--snapshot", "a", "--as-of", "2025-04-01"]).success();
+    // Make it look as an older deskql left it: hist.users without `deleted_at`
+    // (a column a later contract added), hashes computed without it, and no
+    // record of the schema's definition.
+    {
+        let conn = duckdb::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE hist.users DROP COLUMN deleted_at; \
+             UPDATE hist.users SET _hash = hash(name, email, role, can_view_reports, created_at); \
+             DELETE FROM deskql_meta.schema_state;",
+        )
+        .unwrap();
+    }
+    assert_eq!(query(&db, "SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'hist' AND table_name = 'users' AND column_name = 'deleted_at'"), vec!["0"]);
+    // The next ingest opens it read-write: the column comes back, the hashes
+    // cover it, and the unchanged users are not taken for changed ones.
+    let second = Snapshot::minimal().with("customers", &crate::fixture::CUSTOMERS.replace("'Dan'", "'Daniel'")).write(&tmp.path().join("b"));
+    let output = deskql(&db).args(["ingest", "--json", "--snapshot", "b", "--as-of", "2025-04-02"]).arg(&second).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let users = summary["tables"].as_array().unwrap().iter().find(|t| t["table"] == "users").unwrap();
+    assert_eq!((users["inserted"].as_i64(), users["updated"].as_i64(), users["deleted"].as_i64()), (Some(0), Some(0), Some(0)), "{users}");
+    let customers = summary["tables"].as_array().unwrap().iter().find(|t| t["table"] == "customers").unwrap();
+    assert_eq!(customers["updated"], 1);
+    assert_eq!(query(&db, "SELECT count(*) FROM users WHERE deleted_at IS NULL"), vec!["2"]);
+    assert_eq!(query(&db, "SELECT count(*) FROM deskql_meta.schema_state"), vec!["1"], "the definition is recorded again");
+}

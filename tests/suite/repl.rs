@@ -1,8 +1,7 @@
-//! The interactive REPL in a real pseudo-terminal (tmux): multi-line input,
-//! completion, Ctrl-C of a running query, history across sessions, the pager,
-//! locks, and errors that never end the shell.
-
-
+//! The interactive REPL in a real pseudo-terminal (tmux): multi-line input
+//! with a continuation prompt, highlighting, `.edit`, completion, Ctrl-C of
+//! a running query, history across sessions, the pager, wide results, locks,
+//! and errors that never end the shell.
 
 use std::path::Path;
 use std::thread::sleep;
@@ -28,11 +27,15 @@ fn multi_line_input_and_errors_keep_the_shell() {
     require_tmux();
     let (_tmp, db) = empty_db();
     let t = start(&db, &[], &[]);
-    t.wait_for("(read-only; --write to change data)");
+    t.wait_for("(read-only; `deskql repl --write` to change data)");
+    t.wait_for("no snapshot yet: run `deskql ingest DIR` (or `deskql demo`)");
     // A statement over two lines; the ';' inside the string does not end it.
+    // The second line has the continuation prompt.
     t.command("SELECT 1 AS a,");
+    t.wait_for("   ...> ");
     t.line("  'x;y' AS b;");
-    t.wait_for("│ 1 │ x;y │");
+    t.wait_for("│     1 │ x;y     │");
+    t.wait_for("   ...>   'x;y' AS b;");
     t.command("SELEC 1;");
     t.wait_for("Error: Parser Error: syntax error at or near \"SELEC\"");
     t.command(".frobnicate");
@@ -42,13 +45,19 @@ fn multi_line_input_and_errors_keep_the_shell() {
     t.command(".report company --bogus");
     t.wait_for("unexpected argument '--bogus'");
     t.command("CREATE TABLE t(x INTEGER);");
-    t.wait_for("start deskql with --write to change it");
+    t.wait_for("start the shell with `deskql repl --write` (or `deskql --write`) to change it");
     // Ctrl-C at the prompt drops the line being typed.
     t.wait_prompt();
     t.type_text("SELECT garbage");
     t.press("C-c");
     t.command("SELECT 40 + 2 AS answer;");
     let screen = t.wait_for("│     42 │");
+    // A statement typed after Ctrl-C on a continuation line starts afresh.
+    t.command("SELECT 'dropped'");
+    t.wait_for("   ...> ");
+    t.press("C-c");
+    t.command("SELECT 'kept' AS k;");
+    t.wait_for("│ kept    │");
     assert!(!screen.contains("Unknown error code"), "duckdb-rs's error tail is not shown:\n{screen}");
     // Ctrl-D leaves.
     t.wait_prompt();
@@ -67,6 +76,14 @@ fn tab_completes_names_from_the_live_catalog() {
     t.wait_for("SELECT conversations.subject");
     t.line(" FROM conversations LIMIT 0;");
     t.wait_for("│ subject │");
+    // The view's columns only, not the history table's bookkeeping.
+    t.wait_prompt();
+    t.type_text("SELECT conversations._");
+    t.press("Tab");
+    t.press("Tab");
+    sleep(Duration::from_millis(300));
+    assert!(!t.screen().contains("_hash"), "{}", t.screen());
+    t.press("C-c");
     // A keyword in the case typed.
     t.wait_prompt();
     t.type_text("sele");
@@ -79,7 +96,7 @@ fn tab_completes_names_from_the_live_catalog() {
     t.press("Tab");
     t.wait_for("FROM deskql_meta.snapshot_tables");
     t.line(";");
-    t.wait_for("│ true │");
+    t.wait_for("│ true    │");
     // A dot command and its argument.
     t.wait_prompt();
     t.type_text(".descr");
@@ -94,6 +111,9 @@ fn tab_completes_names_from_the_live_catalog() {
     // A table created in this session is offered at once.
     let t = start(&db, &["--write"], &[]);
     t.command("CREATE TABLE scratch_pad(only_column INTEGER);");
+    // The next prompt, not the one the statement was typed at (keys typed
+    // while the statement runs may be lost when the line editor starts).
+    t.wait_for_n("deskql[rw]> ", 2);
     t.wait_prompt();
     t.type_text("SELECT only_c");
     t.press("Tab");
@@ -147,14 +167,17 @@ fn long_results_are_elided_or_paged_on_a_terminal() {
     // 40 rows by default on a terminal, with the footer.
     t.command("SELECT i FROM range(1000) t(i);");
     t.wait_for("1000 rows, 40 shown");
+    // .last: the same result whole, through the pager.
+    t.command(".last");
+    t.wait_for("paged:│   999 │");
     // Every row: longer than the screen, so through the pager.
     t.command(".maxrows 0");
     t.command("SELECT i FROM range(100) t(i);");
-    t.wait_for("paged:│ 99 │");
+    t.wait_for("paged:│    99 │");
     // A short result is printed as is.
     t.command("SELECT 'sh' || 'ort' AS s;");
-    let screen = t.wait_for("│ short │");
-    assert!(!screen.contains("paged:│ short │"), "{screen}");
+    let screen = t.wait_for("│ short   │");
+    assert!(!screen.contains("paged:│ short   │"), "{screen}");
 }
 
 #[test]
@@ -177,7 +200,7 @@ fn read_only_sessions_do_not_hold_the_file_between_statements() {
     let (_tmp, db) = empty_db();
     let t = start(&db, &[], &[]);
     t.command("SELECT 'first' AS q;");
-    t.wait_for("│ first │");
+    t.wait_for("│ first   │");
     t.wait_prompt();
     // A writer (an ingest) gets the file while the shell sits at its prompt.
     let writer = hold_write_lock(&db);
@@ -198,4 +221,70 @@ fn snapshot_pinning_shows_in_the_prompt() {
     t.wait_for("every query now runs on the latest snapshot");
     t.command(".snapshot");
     t.wait_for("every query runs on the latest snapshot");
+}
+
+#[test]
+fn syntax_is_highlighted_unless_turned_off() {
+    require_tmux();
+    let (_tmp, db) = empty_db();
+    let t = start(&db, &[], &[]);
+    t.type_text("SELECT 'str', 42 FROM t");
+    t.wait_for("SELECT 'str', 42 FROM t");
+    let coloured = t.screen_with_colours();
+    // tmux writes the colours back as it sets them: green keywords, yellow constants.
+    assert!(coloured.contains("\u{1b}[32mSELECT") && coloured.contains("\u{1b}[33m'str'") && coloured.contains("\u{1b}[33m42"), "{coloured:?}");
+    t.press("C-c");
+    t.command(".highlight off");
+    // Its echo first: the prompt it was typed at is not the next one.
+    t.wait_for("deskql> .highlight off");
+    t.wait_prompt();
+    t.type_text("SELECT 'plain'");
+    t.wait_for("SELECT 'plain'");
+    let line = t.screen_with_colours().lines().rev().find(|l| l.contains("SELECT 'plain'")).unwrap_or_default().to_string();
+    assert!(!line.contains("\u{1b}[3"), "{line:?}");
+    t.press("C-c");
+    drop(t);
+
+    let t = start(&db, &[], &[("NO_COLOR", "1")]);
+    t.type_text("SELECT 'none'");
+    t.wait_for("SELECT 'none'");
+    let line = t.screen_with_colours().lines().rev().find(|l| l.contains("SELECT 'none'")).unwrap_or_default().to_string();
+    assert!(!line.contains("\u{1b}[3"), "{line:?}");
+}
+
+#[test]
+fn edit_opens_the_editor_and_offers_the_result() {
+    require_tmux();
+    let (tmp, db) = empty_db();
+    // An "editor" that replaces the statement with another one.
+    let editor = tmp.path().join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\nprintf \"SELECT 'edited' || '!' AS e;\\n\" > \"$1\"\n").unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let t = start(&db, &[], &[("EDITOR", editor.to_str().unwrap()), ("VISUAL", "")]);
+    t.command("SELECT 'first' AS f;");
+    t.wait_for("│ first   │");
+    t.command(".edit");
+    t.wait_for("deskql> SELECT 'edited' || '!' AS e;");
+    t.press("Enter");
+    t.wait_for("│ edited! │");
+    // On a continuation line: the statement being typed.
+    t.command("SELECT 'unfinished'");
+    t.wait_for("   ...> ");
+    t.line(".edit");
+    t.wait_for_n("deskql> SELECT 'edited' || '!' AS e;", 2);
+}
+
+#[test]
+fn wide_results_leave_out_middle_columns_to_fit_the_terminal() {
+    require_tmux();
+    let (_tmp, db) = empty_db();
+    let t = start(&db, &[], &[]);
+    let columns: Vec<String> = (0..30).map(|i| format!("'value {i:02}' AS column_{i:02}")).collect();
+    t.command(&format!("SELECT {};", columns.join(", ")));
+    let screen = t.wait_for("30 columns,");
+    let table: Vec<&str> = screen.lines().filter(|l| l.starts_with(['┌', '│', '├', '└'])).collect();
+    let header = table.get(1).copied().unwrap_or_default();
+    assert!(header.contains("column_00") && header.contains("column_29") && !header.contains("column_15"), "{screen}");
+    assert!(table.iter().all(|l| l.chars().count() <= 160), "{screen}");
+    assert!(header.contains("│ … │"), "{screen}");
 }

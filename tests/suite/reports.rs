@@ -53,14 +53,17 @@ fn markdown_csv_and_json_carry_the_same_figures() {
     assert!(markdown.starts_with("# Company report: Acme"));
     assert!(markdown.contains("## All channels\n\n| metric | value | previous | change |\n| --- | ---: | ---: | ---: |\n"));
     assert!(markdown.contains("| Replies sent | 7 | 1 | +600.0 % |"), "{markdown}");
-    let csv = stdout(&db, &[&GOLDEN_COMPANY[..], &["--format", "csv"]].concat());
-    let mut blocks = csv.split("\n\n");
-    let cards = blocks.next().unwrap();
+    // CSV: one table, the cards unless --table names another
+    let cards = stdout(&db, &[&GOLDEN_COMPANY[..], &["--format", "csv"]].concat());
     assert!(cards.starts_with("section,metric,label,unit,value,previous,change,change_unit\n"));
     assert!(cards.contains("\nall,replies_sent,Replies sent,count,7,,,\n"), "{cards}");
     assert!(cards.contains("\nall,response_time,Response time,seconds,2770,,,\n"));
-    let daily = blocks.next().unwrap();
-    assert!(daily.starts_with("day,new_conversations,replies_sent,customers_helped,closed\n2025-10-01,1,1,1,1\n"), "{daily}");
+    assert!(!cards.contains("\n\n"), "one table: {cards}");
+    let daily = stdout(&db, &[&GOLDEN_COMPANY[..], &["--format", "csv", "--table", "daily"]].concat());
+    assert!(
+        daily.starts_with("day,new_conversations,replies_sent,customers_helped,closed,resolved,first_response_time,response_time\n2025-10-01,1,1,1,1,1,1800.0,1800.0\n"),
+        "{daily}"
+    );
     let json: Value = serde_json::from_str(&stdout(&db, &[&GOLDEN_COMPANY[..], &["--format", "json"]].concat())).unwrap();
     assert_eq!(json["format"], "deskql.report/1");
     let replies = json["cards"].as_array().unwrap().iter().find(|c| c["section"] == "all" && c["metric"] == "replies_sent").unwrap();

@@ -13,35 +13,51 @@
 -- 1.2.0: the same definitions as 1.0.0, computed over the conversations
 -- active in the period only (`metrics.active_conversations` of the window
 -- `metrics.window_start(date_from)` .. `metrics.window_end(date_to)`).
+--
+-- 1.3.0: per-day rates divide by the known days of a period that ends after
+-- the snapshot's as-of time (`metrics.rate_days`); the busiest day and hour
+-- are the highest average per occurrence of the weekday or hour
+-- (`metrics.period_days`, `metrics.hour_occurrences`), as Help Scout's
+-- "highest number of new conversations on average".
+-- 1.3.0: `office_hours := true` adds the office-time twin `office_X` of
+-- every duration metric `X`, computed from the same rows (the same filters
+-- apply to both; counts do not change), in the schedule of the account or,
+-- with `team`, of that team when it has one (16_office_hours.sql).
 
 --- The conversation facts (`metrics.fact_conversations`) of the conversations
 --- in scope (`metrics.scoped_conversations`, same arguments), only those
---- active in [active_from, active_to) when given.
+--- active in [active_from, active_to) when given; `office_hours` and `team`
+--- as in `metrics.fact_conversations_at`.
 CREATE OR REPLACE MACRO metrics.report_conversations(account, inboxes := NULL, channels := NULL, with_tags := NULL, viewer := NULL, snap := NULL,
-                                                  active_from := NULL, active_to := NULL) AS TABLE
+                                                  active_from := NULL, active_to := NULL, office_hours := false, team := NULL) AS TABLE
 SELECT f.*
-FROM metrics.fact_conversations_at(snap, account := account, active_from := active_from, active_to := active_to) AS f
+FROM metrics.fact_conversations_at(snap, account := account, active_from := active_from, active_to := active_to,
+                                   office_hours := office_hours, team := team) AS f
 WHERE f.account_id = account
   AND f.conversation_id IN (
       SELECT conversation_id
       FROM metrics.scoped_conversations(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap));
 
 --- The thread facts (`metrics.fact_threads`) of the conversations in scope,
---- with the conversation's customer.
+--- with the conversation's customer; `office_hours` and `team` as in
+--- `metrics.fact_threads_at`.
 CREATE OR REPLACE MACRO metrics.report_threads(account, inboxes := NULL, channels := NULL, with_tags := NULL, viewer := NULL, snap := NULL,
-                                                  active_from := NULL, active_to := NULL) AS TABLE
+                                                  active_from := NULL, active_to := NULL, office_hours := false, team := NULL) AS TABLE
 SELECT t.*, c.customer_id
-FROM metrics.fact_threads_at(snap, account := account, active_from := active_from, active_to := active_to) AS t
+FROM metrics.fact_threads_at(snap, account := account, active_from := active_from, active_to := active_to,
+                             office_hours := office_hours, team := team) AS t
 JOIN metrics.report_conversations(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
                                   active_from := active_from, active_to := active_to) AS c
      USING (account_id, conversation_id);
 
 --- The reply facts (`metrics.fact_replies`) of the conversations in scope,
---- with the conversation's customer.
+--- with the conversation's customer; `office_hours` and `team` as in
+--- `metrics.fact_replies_at`.
 CREATE OR REPLACE MACRO metrics.report_replies(account, inboxes := NULL, channels := NULL, with_tags := NULL, viewer := NULL, snap := NULL,
-                                                  active_from := NULL, active_to := NULL) AS TABLE
+                                                  active_from := NULL, active_to := NULL, office_hours := false, team := NULL) AS TABLE
 SELECT r.*, c.customer_id
-FROM metrics.fact_replies_at(snap, account := account, active_from := active_from, active_to := active_to) AS r
+FROM metrics.fact_replies_at(snap, account := account, active_from := active_from, active_to := active_to,
+                             office_hours := office_hours, team := team) AS r
 JOIN metrics.report_conversations(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
                                   active_from := active_from, active_to := active_to) AS c
      USING (account_id, conversation_id);
@@ -50,20 +66,25 @@ JOIN metrics.report_conversations(account, inboxes := inboxes, channels := chann
 --- a list of users, in long form: one row per (section, metric) with its
 --- value (DOUBLE; NULL when undefined, e.g. an average of nothing). Takes
 --- the arguments of `metrics.period` and `metrics.scoped_conversations`.
+--- With `office_hours := true`, also the office-time twins (`office_*`) of
+--- the duration metrics, in the schedule of the account or of `team`.
 CREATE OR REPLACE MACRO metrics.activity(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
                                           with_tags := NULL, viewer := NULL, snap := NULL, actors := NULL,
-                                          check_window := true) AS TABLE
+                                          check_window := true, office_hours := false, team := NULL) AS TABLE
 WITH p AS (
-    SELECT * FROM metrics.period(account, date_from, date_to, zone := zone, snap := snap, check_window := check_window)
+    SELECT *, metrics.rate_days(local_from, local_to, zone_name, taken_at) AS rate_days
+    FROM metrics.period(account, date_from, date_to, zone := zone, snap := snap, check_window := check_window)
 ),
 -- materialized: computed once, read by several metrics
 conversations AS MATERIALIZED (
     SELECT * FROM metrics.report_conversations(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
-                                               active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to))
+                                               active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to),
+                                               office_hours := office_hours, team := team)
 ),
 threads AS MATERIALIZED (
     SELECT t.*, c.customer_id
-    FROM metrics.fact_threads_at(snap, account := account, active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to)) AS t
+    FROM metrics.fact_threads_at(snap, account := account, active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to),
+                                 office_hours := office_hours, team := team) AS t
     JOIN conversations AS c USING (account_id, conversation_id)
 ),
 period_threads AS (
@@ -72,7 +93,8 @@ period_threads AS (
 replies AS (
     -- the replies of fact_replies, from the threads already read
     SELECT t.account_id, t.conversation_id, t.thread_id, t.actor_id AS user_id, t.channel, t.created_at, t.reply_number,
-           t.response_seconds, t.customer_id
+           t.response_seconds, t.customer_id,
+           t.office_response_seconds
     FROM period_threads AS t
     WHERE t.is_reply AND (actors IS NULL OR list_contains(actors, t.actor_id))
 ),
@@ -93,8 +115,11 @@ reply_metrics AS (
            count(*) AS replies_sent,
            --- @metric replies_per_day (per_day) "Replies per day"
            --- @shown company: all; user: all
-           --- Replies sent divided by the days in the period.
-           count(*) / any_value(p.days) AS replies_per_day,
+           --- Replies sent divided by the days in the period; when the
+           --- period ends after the snapshot's as-of time, by the days up to
+           --- the as-of time (local wall-clock days, with the fraction of the
+           --- last one: `metrics.rate_days`), as the rest has no data yet.
+           count(*) / any_value(p.rate_days) AS replies_per_day,
            --- @metric active_users (count) "Active users"
            --- @shown company: all
            --- Distinct users who sent at least one reply in the period.
@@ -106,7 +131,17 @@ reply_metrics AS (
            --- message after the previous reply to the reply
            --- (`fact_replies.response_seconds`). Replies that answer no
            --- customer message (follow-ups) are left out. Calendar time.
-           avg(response_seconds) AS response_time
+           avg(response_seconds) AS response_time,
+           --- @metric office_response_time (seconds) "Response time (office hours)"
+           --- @shown company: all, email, chat; user: all, email, chat
+           --- Response time in office time (`--office-hours`, shown in its
+           --- place): over the same replies, the average of the open time
+           --- between the earliest waiting customer message and the reply
+           --- (`fact_replies.office_response_seconds`), in the account's
+           --- office hours (in a Team report, the team's if it has its own),
+           --- in the account's time zone, holidays closed; 0 for a wait
+           --- entirely outside office hours.
+           avg(office_response_seconds) AS office_response_time
     FROM replies, p
     GROUP BY GROUPING SETS ((), (channel))
 ),
@@ -125,7 +160,16 @@ first_response_metrics AS (
            --- reply (`fact_conversations.first_response_seconds`);
            --- conversations a user started are left out. In user and team
            --- reports, conversations whose first reply was theirs.
-           avg(first_response_seconds) AS first_response_time
+           avg(first_response_seconds) AS first_response_time,
+           --- @metric office_first_response_time (seconds) "First response time (office hours)"
+           --- @shown company: all, email; user: all, email
+           --- First response time in office time (`--office-hours`, shown
+           --- in its place): over the same conversations, the average of the
+           --- open time from the first customer message to the first reply
+           --- (`fact_conversations.office_first_response_seconds`), in the
+           --- office hours of the account (in a Team report, the team's if it
+           --- has its own); 0 when entirely outside office hours.
+           avg(office_first_response_seconds) AS office_first_response_time
     FROM first_responses
     GROUP BY GROUPING SETS ((), (channel))
 ),
@@ -172,7 +216,16 @@ resolution_metrics AS (
            --- @shown company: all, email; user: all, email
            --- Average time from creation to resolution, over the resolved
            --- conversations.
-           avg(resolution_seconds) AS resolution_time
+           avg(resolution_seconds) AS resolution_time,
+           --- @metric office_resolution_time (seconds) "Resolution time (office hours)"
+           --- @shown company: all, email; user: all, email
+           --- Resolution time in office time (`--office-hours`, shown in its
+           --- place): over the same resolved conversations, the average of
+           --- the open time from creation to resolution
+           --- (`fact_conversations.office_resolution_seconds`), in the
+           --- office hours of the account (in a Team report, the team's if it
+           --- has its own); 0 when entirely outside office hours.
+           avg(office_resolution_seconds) AS office_resolution_time
     FROM resolutions
     GROUP BY GROUPING SETS ((), (channel))
 ),
@@ -190,8 +243,9 @@ new_conversation_metrics AS (
            --- @metric conversations_per_day (per_day) "Conversations per day"
            --- @shown company: all
            --- Conversations created in the period divided by the days in the
-           --- period.
-           count(*) / any_value(p.days) AS conversations_per_day
+           --- period (up to the snapshot's as-of time when the period ends
+           --- after it, as for replies per day).
+           count(*) / any_value(p.rate_days) AS conversations_per_day
     FROM new_conversations, p
     GROUP BY GROUPING SETS ((), (channel))
 ),
@@ -208,19 +262,23 @@ handled_metrics AS (
            --- @shown user: all
            --- New or updated conversations per day: distinct conversations
            --- the report's users replied to or started in the period, divided
-           --- by the days in the period.
-           count(DISTINCT conversation_id) / any_value(p.days) AS handled_per_day
+           --- by the days in the period (up to the snapshot's as-of time when
+           --- the period ends after it, as for replies per day).
+           count(DISTINCT conversation_id) / any_value(p.rate_days) AS handled_per_day
     FROM handled, p
 ),
 history_metrics AS (
     SELECT 'all' AS section,
            --- @metric total_conversations (count) "Total conversations"
            --- @shown user: all
-           --- Conversations touched by anyone (any thread: customer, user,
-           --- bot or workflow) in the period that the report's users have
-           --- touched at any time (replied to or modified: any thread by
-           --- them, or started by them), even long before the period: the
-           --- rows of the conversation history (`metrics.user_conversations`).
+           --- Conversations with activity in the period by any user or
+           --- workflow (a thread by a user or a workflow, or created by a
+           --- user, in the period) that the report's users have touched at
+           --- any time up to the period's end (replied to or modified: any
+           --- thread by them, or started by them), even long before the
+           --- period. Activity in the period by the customer or a bot alone
+           --- does not count. The rows of the conversation history
+           --- (`metrics.user_conversations`).
            count(*) AS total_conversations
     FROM metrics.user_conversations(account, actors, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
                                     with_tags := with_tags, viewer := viewer, snap := snap, check_window := check_window)
@@ -234,22 +292,42 @@ weekday_counts AS (
     SELECT isodow(metrics.to_local(r.created_at, p.zone_name)), hour(metrics.to_local(r.created_at, p.zone_name))
     FROM replies AS r, p WHERE actors IS NOT NULL
 ),
+weekday_averages AS (
+    -- events per occurrence of the weekday in the known part of the period
+    SELECT c.weekday, count(*) / any_value(o.occurrences) AS average
+    FROM weekday_counts AS c
+    JOIN (SELECT d.weekday, count(*) AS occurrences
+          FROM p, metrics.period_days(p.local_from, p.local_to, p.zone_name, p.taken_at) AS d
+          GROUP BY d.weekday) AS o USING (weekday)
+    GROUP BY c.weekday
+),
+hour_averages AS (
+    -- events per occurrence of the local hour (31 in a 31-day month, 32 for the hour repeated by a DST change)
+    SELECT c.hour_of_day, count(*) / any_value(o.occurrences) AS average
+    FROM weekday_counts AS c
+    JOIN (SELECT h.* FROM p, metrics.hour_occurrences(p.utc_from, p.utc_to, p.zone_name, p.taken_at) AS h) AS o USING (hour_of_day)
+    GROUP BY c.hour_of_day
+),
 busiest_metrics AS (
     SELECT 'all' AS section,
            --- @metric busiest_day (weekday) "Busiest day"
            --- @shown company: all; user: all
            --- The day of the week (1 = Monday ... 7 = Sunday, local time of
-           --- the report's zone) with the most new conversations in the
-           --- period; in user and team reports, with the most replies sent
-           --- by the report's users. Ties go to the earlier day; NULL without
-           --- any.
-           (SELECT arg_max(weekday, n * 8 - weekday) FROM (SELECT weekday, count(*) AS n FROM weekday_counts GROUP BY weekday)) AS busiest_day,
+           --- the report's zone) with the highest average number of new
+           --- conversations per occurrence of that weekday in the period (a
+           --- 31-day month has five of three weekdays; days after the
+           --- snapshot's as-of time do not count); in user and team reports,
+           --- of replies sent by the report's users. Ties go to the earlier
+           --- day; NULL without any.
+           (SELECT weekday FROM weekday_averages ORDER BY average DESC, weekday LIMIT 1) AS busiest_day,
            --- @metric busiest_hour (hour) "Busiest hour"
            --- @shown company: all; user: all
-           --- The hour of the day (0-23, local time) with the most new
-           --- conversations (user and team reports: replies sent). Ties go to
-           --- the earlier hour; NULL without any.
-           (SELECT arg_max(hour_of_day, n * 24 - hour_of_day) FROM (SELECT hour_of_day, count(*) AS n FROM weekday_counts GROUP BY hour_of_day)) AS busiest_hour
+           --- The hour of the day (0-23, local time) with the highest average
+           --- number of new conversations (user and team reports: replies
+           --- sent) per occurrence of that hour in the period: once a day,
+           --- twice on the day the clocks go back, not at all on the day they
+           --- skip it. Ties go to the earlier hour; NULL without any.
+           (SELECT hour_of_day FROM hour_averages ORDER BY average DESC, hour_of_day LIMIT 1) AS busiest_hour
 ),
 chats AS (
     SELECT * FROM new_conversations
@@ -268,6 +346,17 @@ chat_metrics AS (
            --- Average time from the start of the chat (its creation) to the
            --- first user message, over the chats that got one.
            avg(metrics.seconds_between(created_at, first_reply_at)) AS chat_wait_time,
+           --- @metric office_chat_wait_time (seconds) "Wait time (office hours)"
+           --- @shown company: chat; user: chat
+           --- Wait time in office time (`--office-hours`, shown in its
+           --- place): over the same chats, the average of the open time from
+           --- the start of the chat to the first user message
+           --- (`fact_conversations.office_first_reply_wait_seconds`), in the
+           --- office hours of the account (in a Team report, the team's if it
+           --- has its own). A chat's duration stays in calendar time: it
+           --- measures how long the chat lasted, not how long the customer
+           --- waited for the team.
+           avg(office_first_reply_wait_seconds) AS office_chat_wait_time,
            --- @metric chat_duration (seconds) "Duration"
            --- @shown company: chat; user: chat
            --- Average time from the first to the last message (customer or
@@ -307,14 +396,14 @@ phone_metrics AS (
 ),
 all_metrics AS (
     SELECT section, metric, value FROM reply_metrics
-        UNPIVOT INCLUDE NULLS (value FOR metric IN (customers_helped, replies_sent, replies_per_day, active_users, response_time))
+        UNPIVOT INCLUDE NULLS (value FOR metric IN (customers_helped, replies_sent, replies_per_day, active_users, response_time, office_response_time))
     UNION ALL
-    SELECT section, metric, value FROM first_response_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (first_response_time))
+    SELECT section, metric, value FROM first_response_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (first_response_time, office_first_response_time))
     UNION ALL
     SELECT section, metric, value FROM closed_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (closed))
     UNION ALL
     SELECT section, metric, value FROM resolution_metrics
-        UNPIVOT INCLUDE NULLS (value FOR metric IN (resolved, resolved_on_first_reply, replies_to_resolve, resolution_time))
+        UNPIVOT INCLUDE NULLS (value FOR metric IN (resolved, resolved_on_first_reply, replies_to_resolve, resolution_time, office_resolution_time))
     UNION ALL
     SELECT section, metric, value FROM new_conversation_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (new_conversations, conversations_per_day))
     UNION ALL
@@ -325,9 +414,11 @@ all_metrics AS (
     SELECT section, metric, value FROM busiest_metrics UNPIVOT INCLUDE NULLS (value FOR metric IN (busiest_day, busiest_hour))
     UNION ALL
     SELECT section, metric, value FROM chat_metrics
-        UNPIVOT INCLUDE NULLS (value FOR metric IN (chats, chat_wait_time, chat_duration, messages_per_chat))
+        UNPIVOT INCLUDE NULLS (value FOR metric IN (chats, chat_wait_time, office_chat_wait_time, chat_duration, messages_per_chat))
     UNION ALL
     SELECT section, metric, value FROM phone_metrics
         UNPIVOT INCLUDE NULLS (value FOR metric IN (phone_conversations, new_phone_conversations, phone_customers))
 )
-SELECT section, metric, CAST(value AS DOUBLE) AS value FROM all_metrics;
+SELECT section, metric, CAST(value AS DOUBLE) AS value FROM all_metrics
+-- the office-time twins only when asked for
+WHERE office_hours OR NOT starts_with(metric, 'office_');

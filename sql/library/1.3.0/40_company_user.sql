@@ -10,17 +10,31 @@
 --
 -- 1.2.0: the same definitions as 1.0.0; the series and the conversation
 -- history read only the conversations active in the period.
+--
+X (and Total conversations) as the seed
+-- words it: activity in the period by a user or a workflow, on a
+-- conversation the report's users touched up to the period's end.
+=======
+-- 1.3.0: every report macro also takes `office_hours := false` and
+-- `team := NULL`: with office hours, the cards show each duration metric's
+-- office-time twin in its place (`metrics.report_catalogue`), in the
+-- schedule of the account or, for a Team report, of `team` when it has one;
+-- the conversation history shows both.
+>>>>>>> office-hours
 
 --- The metric cards of the Company report: one row per metric shown
 --- (`metrics.catalogue` rows of report 'company'), with section, metric,
 --- label, unit, value and ordinal (display order). Counts without any event
---- are 0; averages and shares of nothing are NULL.
+--- are 0; averages and shares of nothing are NULL. With `office_hours`,
+--- the office-time twin of each duration metric in its place.
 CREATE OR REPLACE MACRO metrics.company(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
-                                         with_tags := NULL, viewer := NULL, snap := NULL, check_window := true) AS TABLE
+                                         with_tags := NULL, viewer := NULL, snap := NULL, check_window := true,
+                                         office_hours := false, team := NULL) AS TABLE
 SELECT k.section, k.metric, k.label, k.unit, metrics.card_value(k.unit, a.value) AS value, k.ordinal
-FROM metrics.catalogue AS k
+FROM metrics.report_catalogue('company', office_hours := office_hours) AS k
 LEFT JOIN metrics.activity(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
-                           with_tags := with_tags, viewer := viewer, snap := snap, check_window := check_window) AS a
+                           with_tags := with_tags, viewer := viewer, snap := snap, check_window := check_window,
+                           office_hours := office_hours, team := team) AS a
        USING (section, metric)
 WHERE k.report = 'company'
 ORDER BY k.ordinal;
@@ -40,20 +54,24 @@ CAST(date_from AS DATE) - CAST(CAST(date_to AS DATE) - CAST(date_from AS DATE) A
 --- `change_unit` (`metrics.change`: percent change for counts, rates and
 --- times, point difference for percents and scores). `previous` is NULL when
 --- the previous period starts before the plan's history window.
+--- `office_hours` and `team` as in `metrics.company`, for both periods.
 CREATE OR REPLACE MACRO metrics.company_compare(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
-                                                 with_tags := NULL, viewer := NULL, snap := NULL) AS TABLE
+                                                 with_tags := NULL, viewer := NULL, snap := NULL,
+                                                 office_hours := false, team := NULL) AS TABLE
 WITH previous_period AS (
     SELECT within_window
     FROM metrics.period(account, metrics.previous_from(date_from, date_to), date_from, zone := zone, snap := snap, check_window := false)
 ),
 current_cards AS (
     SELECT * FROM metrics.company(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
-                                  with_tags := with_tags, viewer := viewer, snap := snap)
+                                  with_tags := with_tags, viewer := viewer, snap := snap,
+                                  office_hours := office_hours, team := team)
 ),
 previous_cards AS (
     SELECT c.section, c.metric, CASE WHEN w.within_window THEN c.value END AS value
     FROM metrics.company(account, metrics.previous_from(date_from, date_to), date_from, zone := zone, inboxes := inboxes,
-                         channels := channels, with_tags := with_tags, viewer := viewer, snap := snap, check_window := false) AS c,
+                         channels := channels, with_tags := with_tags, viewer := viewer, snap := snap, check_window := false,
+                         office_hours := office_hours, team := team) AS c,
          previous_period AS w
 )
 SELECT c.section, c.metric, c.label, c.unit, c.value, p.value AS previous,
@@ -67,9 +85,12 @@ ORDER BY c.ordinal;
 --- users: conversations they replied to or started that day),
 --- `replies_sent`, `customers_helped` (distinct customers replied to that
 --- day) and `closed` (distinct conversations set to closed that day), with
---- the definitions of `metrics.activity`; `actors` as there.
+--- the definitions of `metrics.activity`; `actors` as there. `office_hours`
+--- and `team` are taken for the series' durations as in `metrics.activity`
+--- (the series has none in 1.3.0: its figures are counts).
 CREATE OR REPLACE MACRO metrics.activity_daily(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
-                                                with_tags := NULL, viewer := NULL, snap := NULL, actors := NULL) AS TABLE
+                                                with_tags := NULL, viewer := NULL, snap := NULL, actors := NULL,
+                                                office_hours := false, team := NULL) AS TABLE
 WITH p AS (
     SELECT * FROM metrics.period(account, date_from, date_to, zone := zone, snap := snap)
 ),
@@ -118,12 +139,14 @@ FROM days AS d
 ORDER BY d.day;
 
 --- The Company report's series per local day: `metrics.activity_daily`
---- for the whole company.
+--- for the whole company (`office_hours`, `team` as there).
 CREATE OR REPLACE MACRO metrics.company_daily(account, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
-                                               with_tags := NULL, viewer := NULL, snap := NULL) AS TABLE
+                                               with_tags := NULL, viewer := NULL, snap := NULL,
+                                               office_hours := false, team := NULL) AS TABLE
 SELECT day, new_conversations, replies_sent, customers_helped, closed
 FROM metrics.activity_daily(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
-                            with_tags := with_tags, viewer := viewer, snap := snap)
+                            with_tags := with_tags, viewer := viewer, snap := snap,
+                            office_hours := office_hours, team := team)
 ORDER BY day;
 
 --- The ids of a team's members (a sorted list), for the `users` argument of
@@ -135,48 +158,60 @@ CREATE OR REPLACE MACRO metrics.team_user_ids(account, team, snap := NULL) AS (
 );
 
 --- The Conversation History of a User (or Team) report: every conversation
---- touched by anyone (any thread: customer, user, bot or workflow) in the
---- period that one of `users` has touched at any time (any thread by them,
---- or started by them), one row each, most recently active first: number,
+--- with activity in the period by any user or workflow (a thread by a user
+--- or a workflow, or created by a user, in the period; activity by the
+--- customer or a bot alone does not count) that one of `users` has touched
+--- at any time up to the period's end (any thread by them, or started by
+--- them), one row each, most recently active first: number,
 --- subject, customer, channel, current status, `replies_by_users` (their
 --- replies in the period), `first_response_time` (the conversation's),
 --- `response_time` (average of their replies in the period that answer a
 --- wait), `resolution_time` (if resolved), `last_activity_at` (local time of
---- the last thread in the period).
+--- the last thread in the period, by anyone), and with `office_hours` (schedule of the
+--- account, or of `team` when it has one) their office-time twins
+--- `office_first_response_time`, `office_response_time`,
+--- `office_resolution_time` (NULL without).
 CREATE OR REPLACE MACRO metrics.user_conversations(account, users, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
-                                                    with_tags := NULL, viewer := NULL, snap := NULL, check_window := true) AS TABLE
+                                                    with_tags := NULL, viewer := NULL, snap := NULL, check_window := true,
+                                                    office_hours := false, team := NULL) AS TABLE
 WITH p AS (
     SELECT * FROM metrics.period(account, date_from, date_to, zone := zone, snap := snap, check_window := check_window)
 ),
 conversations AS MATERIALIZED (
     SELECT * FROM metrics.report_conversations(account, inboxes := inboxes, channels := channels, with_tags := with_tags, viewer := viewer, snap := snap,
-                                               active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to))
+                                               active_from := metrics.window_start(date_from), active_to := metrics.window_end(date_to),
+                                               office_hours := office_hours, team := team)
 ),
 threads AS MATERIALIZED (
     SELECT t.*
     FROM metrics.fact_threads_at(snap, account := account, active_from := metrics.window_start(date_from),
-                                 active_to := metrics.window_end(date_to)) AS t
+                                 active_to := metrics.window_end(date_to), office_hours := office_hours, team := team) AS t
     SEMI JOIN conversations USING (account_id, conversation_id)
 ),
 touched_in_period AS (
-    SELECT t.conversation_id, max(t.created_at) AS last_activity_at
+    -- the last activity by anyone, and whether a user or a workflow was active
+    SELECT t.conversation_id, max(t.created_at) AS last_activity_at, bool_or(t.actor_type IN ('user', 'workflow')) AS by_user_or_workflow
     FROM threads AS t, p
     WHERE t.created_at >= p.utc_from AND t.created_at < p.utc_to
     GROUP BY t.conversation_id
     UNION ALL
-    -- a conversation created in the period without any thread (exports may lack the first one)
-    SELECT c.conversation_id, c.created_at
+    -- a conversation created in the period without any thread (exports may lack the first one): a user's counts
+    SELECT c.conversation_id, c.created_at, c.created_by_type = 'user'
     FROM conversations AS c, p
     WHERE c.created_at >= p.utc_from AND c.created_at < p.utc_to
 ),
 touched_by_users AS (
-    SELECT conversation_id FROM threads WHERE actor_type = 'user' AND list_contains(users, actor_id)
+    -- up to the period's end: a touch after it does not put the conversation in this period's history
+    SELECT t.conversation_id FROM threads AS t, p
+    WHERE t.actor_type = 'user' AND list_contains(users, t.actor_id) AND t.created_at < p.utc_to
     UNION
-    SELECT conversation_id FROM conversations WHERE created_by_type = 'user' AND list_contains(users, created_by_id)
+    SELECT c.conversation_id FROM conversations AS c, p
+    WHERE c.created_by_type = 'user' AND list_contains(users, c.created_by_id) AND c.created_at < p.utc_to
 ),
 user_replies AS (
     -- their replies (`fact_replies`), from the threads already read
-    SELECT r.conversation_id, count(*) AS replies_by_users, avg(r.response_seconds) AS response_time
+    SELECT r.conversation_id, count(*) AS replies_by_users, avg(r.response_seconds) AS response_time,
+           avg(r.office_response_seconds) AS office_response_time
     FROM threads AS r, p
     WHERE r.is_reply AND r.created_at >= p.utc_from AND r.created_at < p.utc_to AND list_contains(users, r.actor_id)
     GROUP BY r.conversation_id
@@ -186,6 +221,7 @@ history AS (
     FROM touched_in_period
     WHERE conversation_id IN (SELECT conversation_id FROM touched_by_users)
     GROUP BY conversation_id
+    HAVING bool_or(by_user_or_workflow)
 )
 SELECT c.number,
        c.conversation_id,
@@ -197,7 +233,10 @@ SELECT c.number,
        c.first_response_seconds AS first_response_time,
        u.response_time,
        c.resolution_seconds AS resolution_time,
-       metrics.to_local(h.last_activity_at, p.zone_name) AS last_activity_at
+       metrics.to_local(h.last_activity_at, p.zone_name) AS last_activity_at,
+       c.office_first_response_seconds AS office_first_response_time,
+       u.office_response_time,
+       c.office_resolution_seconds AS office_resolution_time
 FROM history AS h
 JOIN conversations AS c USING (conversation_id)
 LEFT JOIN main.customers_at(metrics.snapshot_seq(snap)) AS cu ON cu.account_id = c.account_id AND cu.customer_id = c.customer_id
@@ -209,38 +248,46 @@ ORDER BY h.last_activity_at DESC, c.number;
 --- report passes the team's members): the 'user' rows of
 --- `metrics.catalogue`, activity metrics (`metrics.activity` with
 --- `actors := users`) and the happiness section (`metrics.happiness_metrics`
---- for ratings of those users). Same shape as `metrics.company`.
+--- for ratings of those users). Same shape as `metrics.company`, and with
+--- `office_hours` the office-time twins in place of the durations, in the
+--- schedule of the account or of `team` (the Team report's) when it has one.
 CREATE OR REPLACE MACRO metrics.user_report(account, users, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
-                                             with_tags := NULL, viewer := NULL, snap := NULL, check_window := true) AS TABLE
+                                             with_tags := NULL, viewer := NULL, snap := NULL, check_window := true,
+                                             office_hours := false, team := NULL) AS TABLE
 WITH figures AS (
     SELECT * FROM metrics.activity(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
-                                   with_tags := with_tags, viewer := viewer, snap := snap, actors := users, check_window := check_window)
+                                   with_tags := with_tags, viewer := viewer, snap := snap, actors := users, check_window := check_window,
+                                   office_hours := office_hours, team := team)
     UNION ALL
     SELECT * FROM metrics.happiness_metrics(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
                                             with_tags := with_tags, viewer := viewer, snap := snap, actors := users, check_window := check_window)
 )
 SELECT k.section, k.metric, k.label, k.unit, metrics.card_value(k.unit, f.value) AS value, k.ordinal
-FROM metrics.catalogue AS k
+FROM metrics.report_catalogue('user', office_hours := office_hours) AS k
 LEFT JOIN figures AS f USING (section, metric)
 WHERE k.report = 'user'
 ORDER BY k.ordinal;
 
 --- The User report's cards next to the previous period, as
---- `metrics.company_compare` does for the Company report.
+--- `metrics.company_compare` does for the Company report (`office_hours`,
+--- `team` as in `metrics.user_report`, for both periods).
 CREATE OR REPLACE MACRO metrics.user_compare(account, users, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
-                                              with_tags := NULL, viewer := NULL, snap := NULL) AS TABLE
+                                              with_tags := NULL, viewer := NULL, snap := NULL,
+                                              office_hours := false, team := NULL) AS TABLE
 WITH previous_period AS (
     SELECT within_window
     FROM metrics.period(account, metrics.previous_from(date_from, date_to), date_from, zone := zone, snap := snap, check_window := false)
 ),
 current_cards AS (
     SELECT * FROM metrics.user_report(account, users, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
-                                      with_tags := with_tags, viewer := viewer, snap := snap)
+                                      with_tags := with_tags, viewer := viewer, snap := snap,
+                                      office_hours := office_hours, team := team)
 ),
 previous_cards AS (
     SELECT c.section, c.metric, CASE WHEN w.within_window THEN c.value END AS value
     FROM metrics.user_report(account, users, metrics.previous_from(date_from, date_to), date_from, zone := zone, inboxes := inboxes,
-                             channels := channels, with_tags := with_tags, viewer := viewer, snap := snap, check_window := false) AS c,
+                             channels := channels, with_tags := with_tags, viewer := viewer, snap := snap, check_window := false,
+                             office_hours := office_hours, team := team) AS c,
          previous_period AS w
 )
 SELECT c.section, c.metric, c.label, c.unit, c.value, p.value AS previous,
@@ -250,10 +297,13 @@ LEFT JOIN previous_cards AS p USING (section, metric)
 ORDER BY c.ordinal;
 
 --- The User report's series per local day: `metrics.activity_daily` for
---- `users` (`handled`: conversations they replied to or started that day).
+--- `users` (`handled`: conversations they replied to or started that day;
+--- `office_hours`, `team` as in `metrics.activity_daily`).
 CREATE OR REPLACE MACRO metrics.user_daily(account, users, date_from, date_to, zone := NULL, inboxes := NULL, channels := NULL,
-                                            with_tags := NULL, viewer := NULL, snap := NULL) AS TABLE
+                                            with_tags := NULL, viewer := NULL, snap := NULL,
+                                            office_hours := false, team := NULL) AS TABLE
 SELECT day, handled, replies_sent, customers_helped, closed
 FROM metrics.activity_daily(account, date_from, date_to, zone := zone, inboxes := inboxes, channels := channels,
-                            with_tags := with_tags, viewer := viewer, snap := snap, actors := users)
+                            with_tags := with_tags, viewer := viewer, snap := snap, actors := users,
+                            office_hours := office_hours, team := team)
 ORDER BY day;

@@ -19,6 +19,17 @@
 -- one, by `metrics.usage_figures`; the benchmark is the mean over accounts of
 -- those same figures (`metrics.usage_benchmark`); `metrics.usage` gives the
 -- report's cards.
+--
+-- 1.3.0, as the seed words it: time to resolve counts the conversations a
+-- customer started only; issues resolved and rejected are set by a user, bot
+-- or workflow (not the customer); an account's benchmark leaves the account
+-- out ("the rest of Helpshift's customers"); Predict accuracy is per label
+-- over the conversations resolved or rejected.
+-- 1.3.0: `office_hours := true` adds the office-time twins of the two times
+-- (`office_time_to_first_response`, `office_time_to_resolve`), computed from
+-- the same rows, each account in its own office hours and time zone (an
+-- account without office hours: its calendar time); `metrics.usage` then
+-- shows them in place of the calendar ones, with their benchmark.
 
 --- The report months of the Usage report, one row per account (or only
 --- `account`): the local calendar month starting on `month_start` (which
@@ -72,8 +83,11 @@ FROM metrics.history_window(account, zone := zone, snap := snap) AS h;
 --- predict, quicksearch, bots) every other figure is NULL.
 --- `deflection_window`: seconds after an FAQ view in which a conversation
 --- of the same customer means the view was not deflected (default 86400, 24
---- hours). `zone`: NULL for each account's own time zone.
-CREATE OR REPLACE MACRO metrics.usage_figures(month_start, zone := NULL, snap := NULL, deflection_window := 86400, account := NULL) AS TABLE
+--- hours). `zone`: NULL for each account's own time zone. `office_hours`:
+--- also the office-time twins of the times (`office_*`), each account in
+--- its own office hours (16_office_hours.sql).
+CREATE OR REPLACE MACRO metrics.usage_figures(month_start, zone := NULL, snap := NULL, deflection_window := 86400, account := NULL,
+                                               office_hours := false) AS TABLE
 WITH months AS MATERIALIZED (
     SELECT * FROM metrics.usage_months(month_start, zone := zone, snap := snap, account := account)
     WHERE metrics.assert(coalesce(deflection_window > 0, false),
@@ -103,6 +117,16 @@ month_threads AS (
     FROM scope_threads AS t
     JOIN months AS m ON m.account_id = t.account_id AND t.created_at >= m.utc_from AND t.created_at < m.utc_to
 ),
+office_clock AS MATERIALIZED (
+    -- every account's office clock (its own schedule and zone), from the
+    -- creation of the oldest conversation read to the end of the month's
+    -- window; empty unless office_hours (a NULL range has no days)
+    SELECT * FROM metrics.office_clock(
+        (SELECT min(c.created_at) FROM scope_conversations AS c
+         WHERE office_hours AND (c.account_id, c.conversation_id) IN (SELECT account_id, conversation_id FROM scope_threads)),
+        (SELECT metrics.window_end(CAST(CAST(month_start AS DATE) + INTERVAL 1 MONTH AS DATE)) WHERE office_hours),
+        account := account, snap := snap)
+),
 
 -- performance ----------------------------------------------------------------
 csat_figures AS (
@@ -111,12 +135,14 @@ csat_figures AS (
            --- @shown usage: performance
            --- Average stars (1 to 5) of the CSAT responses given in the month
            --- (`csat.created_at`) on conversations in scope; NULL without
-           --- responses. Benchmarked.
+           --- responses. Benchmarked against the
+           --- mean of the other accounts.
            avg(r.stars) AS csat,
            --- @metric csat_satisfied (percent) "Satisfied (4-5 stars)"
            --- @shown usage: performance
            --- Share of those CSAT responses with 4 or 5 stars; NULL without
-           --- responses. Benchmarked.
+           --- responses. Benchmarked against the
+           --- mean of the other accounts.
            100.0 * count(*) FILTER (WHERE r.stars >= 4) / nullif(count(*), 0) AS csat_satisfied,
            --- @metric csat_responses (count) "CSAT responses"
            --- @shown usage: performance
@@ -150,11 +176,27 @@ first_response_figures AS (
            --- user (a reply, chat or phone thread by a user, as
            --- `fact_threads.is_reply`) or by a bot (a bot's reply or chat
            --- thread); notes and line items, also a bot's, are not. Calendar
-           --- time. Benchmarked.
-           avg(metrics.seconds_between(c.created_at, f.first_response_at)) AS time_to_first_response
+           --- time. Benchmarked against the
+           --- mean of the other accounts.
+           avg(metrics.seconds_between(c.created_at, f.first_response_at)) AS time_to_first_response,
+           --- @metric office_time_to_first_response (seconds) "Time to first response (office hours)"
+           --- @shown usage: performance
+           --- Time to first response in office time (`--office-hours`,
+           --- shown in its place): over the same conversations, the average
+           --- of the open time from the conversation's creation to its first
+           --- response, in the account's office hours and time zone,
+           --- holidays closed (an account without office hours: calendar
+           --- time); 0 when entirely outside office hours. Benchmarked: each
+           --- account in its own office hours.
+           avg(CASE WHEN office_hours
+                    THEN (metrics.office_clock_us(f.first_response_at, kf.opens_at, kf.closes_at, kf.open_before_us)
+                          - metrics.office_clock_us(c.created_at, kc.opens_at, kc.closes_at, kc.open_before_us)) / 1000000
+               END) AS office_time_to_first_response
     FROM months AS m
     JOIN first_responses AS f ON f.account_id = m.account_id AND f.first_response_at >= m.utc_from AND f.first_response_at < m.utc_to
     JOIN scope_conversations AS c ON c.account_id = f.account_id AND c.conversation_id = f.conversation_id
+    ASOF LEFT JOIN office_clock AS kc ON kc.account_id = c.account_id AND c.created_at >= kc.opens_at
+    ASOF LEFT JOIN office_clock AS kf ON kf.account_id = f.account_id AND f.first_response_at >= kf.opens_at
     WHERE c.created_by_type = 'customer'
     GROUP BY m.account_id
 ),
@@ -168,19 +210,37 @@ resolve_figures AS (
     SELECT m.account_id,
            --- @metric time_to_resolve (seconds) "Time to resolve"
            --- @shown usage: performance
-           --- Average, over the conversations that are closed now (current
-           --- status 'closed'; rejected ones are not resolved) and whose last
-           --- close (the last thread by a user, bot or workflow that set the
-           --- status to 'closed') was in the month, of the time from the
+           --- Average, over the conversations a customer started
+           --- (`created_by_type` 'customer', "from the time your customers
+           --- ask a question") that are closed now (current status 'closed';
+           --- rejected ones are not resolved) and whose last close (the last
+           --- thread by a user, bot or workflow that set the status to
+           --- 'closed') was in the month, of the time from the
            --- conversation's creation to that close. No reply is needed (a
            --- bot or a workflow may resolve); a conversation reopened and
            --- closed again counts once, at its last close. Calendar time.
-           --- Benchmarked.
-           avg(metrics.seconds_between(c.created_at, l.closed_at)) AS time_to_resolve
+           --- Benchmarked against the
+           --- mean of the other accounts.
+           avg(metrics.seconds_between(c.created_at, l.closed_at)) AS time_to_resolve,
+           --- @metric office_time_to_resolve (seconds) "Time to resolve (office hours)"
+           --- @shown usage: performance
+           --- Time to resolve in office time (`--office-hours`, shown in its
+           --- place): over the same conversations, the average of the open
+           --- time from the conversation's creation to its last close, in
+           --- the account's office hours and time zone, holidays closed (an
+           --- account without office hours: calendar time); 0 when entirely
+           --- outside office hours. Benchmarked: each account in its own
+           --- office hours.
+           avg(CASE WHEN office_hours
+                    THEN (metrics.office_clock_us(l.closed_at, kl.opens_at, kl.closes_at, kl.open_before_us)
+                          - metrics.office_clock_us(c.created_at, kc.opens_at, kc.closes_at, kc.open_before_us)) / 1000000
+               END) AS office_time_to_resolve
     FROM months AS m
     JOIN last_closes AS l ON l.account_id = m.account_id AND l.closed_at >= m.utc_from AND l.closed_at < m.utc_to
     JOIN scope_conversations AS c ON c.account_id = l.account_id AND c.conversation_id = l.conversation_id
-    WHERE c.status = 'closed'
+    ASOF LEFT JOIN office_clock AS kc ON kc.account_id = c.account_id AND c.created_at >= kc.opens_at
+    ASOF LEFT JOIN office_clock AS kl ON kl.account_id = l.account_id AND l.closed_at >= kl.opens_at
+    WHERE c.status = 'closed' AND c.created_by_type = 'customer'
     GROUP BY m.account_id
 ),
 month_views AS (
@@ -206,7 +266,8 @@ deflection_figures AS (
            --- `--deflection-window`). Views without a customer are left out,
            --- and so are views whose window had not ended by the snapshot's
            --- as-of time (their outcome is not known yet). NULL without
-           --- views. Benchmarked.
+           --- views. Benchmarked against the
+           --- mean of the other accounts.
            100.0 * count(*) FILTER (WHERE NOT followed) / nullif(count(*), 0) AS deflection
     FROM month_views
     GROUP BY account_id
@@ -228,15 +289,19 @@ status_figures AS (
            --- @metric issues_resolved (count) "Issues resolved"
            --- @shown usage: usage
            --- Distinct conversations in scope with a status change to
-           --- 'closed' (a thread that set it, by anyone) in the month,
-           --- whatever their status now; closed twice, counted once.
+           --- 'closed' in the month by a user, a bot or a workflow (a thread
+           --- of theirs that set it; a customer closing their own
+           --- conversation does not count), whatever their status now;
+           --- closed twice, counted once.
            count(DISTINCT conversation_id) FILTER (WHERE status = 'closed') AS issues_resolved,
            --- @metric issues_rejected (count) "Issues rejected"
            --- @shown usage: usage
            --- Distinct conversations in scope with a status change to
-           --- 'rejected' in the month, whatever their status now.
+           --- 'rejected' in the month by a user, a bot or a workflow,
+           --- whatever their status now.
            count(DISTINCT conversation_id) FILTER (WHERE status = 'rejected') AS issues_rejected
     FROM month_threads
+    WHERE actor_type IN ('user', 'bot', 'workflow')
     GROUP BY account_id
 ),
 
@@ -320,14 +385,13 @@ enabled_figures AS (
            CAST(EXISTS (SELECT 1 FROM main.bots_at(metrics.snapshot_seq(snap)) AS x WHERE x.account_id = m.account_id) AS INTEGER) AS bots_enabled
     FROM months AS m
 ),
-label_conversations AS (
-    -- one row per conversation in scope labeled in the month
-    SELECT m.account_id, l.conversation_id, bool_or(l.marked_inaccurate) AS inaccurate, any_value(c.status) = 'closed' AS closed_now
+month_labels AS (
+    -- one row per Predict label (prediction) of the month on a conversation in scope
+    SELECT m.account_id, l.conversation_id, l.marked_inaccurate, c.status IN ('closed', 'rejected') AS finished
     FROM months AS m
     JOIN main.predict_labels_at(metrics.snapshot_seq(snap)) AS l
          ON l.account_id = m.account_id AND l.predicted_at >= m.utc_from AND l.predicted_at < m.utc_to
     JOIN scope_conversations AS c ON c.account_id = l.account_id AND c.conversation_id = l.conversation_id
-    GROUP BY m.account_id, l.conversation_id
 ),
 predict_figures AS (
     SELECT account_id,
@@ -335,15 +399,17 @@ predict_figures AS (
            --- @shown usage: predict
            --- Distinct conversations in scope with a Predict label predicted
            --- in the month (`predict_labels.predicted_at`), by any model.
-           count(*) AS issues_labeled,
+           count(DISTINCT conversation_id) AS issues_labeled,
            --- @metric accuracy (percent) "Accuracy"
            --- @shown usage: predict
-           --- Among the conversations labeled in the month that are closed
-           --- now (current status 'closed'), the share with none of their
-           --- labels predicted in the month marked inaccurate
-           --- (`marked_inaccurate`); NULL when none of them is closed.
-           100.0 * count(*) FILTER (WHERE closed_now AND NOT inaccurate) / nullif(count(*) FILTER (WHERE closed_now), 0) AS accuracy
-    FROM label_conversations
+           --- Per prediction: among the labels predicted in the month on
+           --- conversations resolved or rejected now (current status
+           --- 'closed' or 'rejected'), the share not marked inaccurate
+           --- (`marked_inaccurate`); a conversation with two labels counts
+           --- twice. NULL when no labeled conversation is resolved or
+           --- rejected.
+           100.0 * count(*) FILTER (WHERE finished AND NOT marked_inaccurate) / nullif(count(*) FILTER (WHERE finished), 0) AS accuracy
+    FROM month_labels
     GROUP BY account_id
 ),
 model_figures AS (
@@ -456,6 +522,7 @@ wide AS (
     SELECT m.account_id,
            cs.csat, cs.csat_satisfied, coalesce(cs.csat_responses, 0) AS csat_responses,
            fr.time_to_first_response, rs.time_to_resolve, df.deflection,
+           fr.office_time_to_first_response, rs.office_time_to_resolve,
            k.contracted_mau, k.mau, k.mau_used, k.contracted_seats, k.active_users, k.seats_used,
            e.predict_enabled, e.quicksearch_enabled, e.bots_enabled,
            coalesce(pr.issues_labeled, 0) AS issues_labeled, pr.accuracy, coalesce(mo.models, 0) AS models,
@@ -504,34 +571,50 @@ FROM (SELECT account_id, bots_enabled AS section_enabled, bots_enabled AS enable
 UNION ALL
 SELECT account_id, 'usage', metric, CAST(value AS DOUBLE)
 FROM (SELECT account_id, issues_created, issues_resolved, issues_rejected, mau FROM wide)
-     UNPIVOT INCLUDE NULLS (value FOR metric IN (issues_created, issues_resolved, issues_rejected, mau));
+     UNPIVOT INCLUDE NULLS (value FOR metric IN (issues_created, issues_resolved, issues_rejected, mau))
+UNION ALL
+-- the office-time twins, only when asked for
+SELECT account_id, 'performance', metric, CAST(value AS DOUBLE)
+FROM (SELECT account_id, office_time_to_first_response, office_time_to_resolve FROM wide)
+     UNPIVOT INCLUDE NULLS (value FOR metric IN (office_time_to_first_response, office_time_to_resolve))
+WHERE office_hours;
 
 --- The benchmark of the Usage report for the month starting on
 --- `month_start`: for each benchmarked figure (performance: csat,
 --- csat_satisfied, time_to_first_response, time_to_resolve, deflection), the
---- unweighted mean of the values of every account of the snapshot, each
+--- unweighted mean of the values of the accounts of the snapshot, each
 --- computed over its own local month in its own time zone (the same
 --- calendar month), leaving out the accounts without a value (NULL: no data
---- for that figure); `accounts` says how many were averaged. The plan
---- history window of each account does not apply (every account counts),
---- and neither does a report's `zone` override: every report of that month
---- and snapshot compares with the same benchmark.
-CREATE OR REPLACE MACRO metrics.usage_benchmark(month_start, snap := NULL, deflection_window := 86400) AS TABLE
+--- for that figure) and the account `leave_out` (the report's own: the seed
+--- compares an account with "the rest of Helpshift's customers"); `accounts`
+--- says how many were averaged. The plan history window of each account
+--- does not apply (every account counts), and neither does a report's
+--- `zone` override: every report of that month and snapshot compares with
+--- the same other accounts' figures. With `office_hours`, also the
+--- office-time twins of the times, each account in its own office hours.
+CREATE OR REPLACE MACRO metrics.usage_benchmark(month_start, snap := NULL, deflection_window := 86400, leave_out := NULL,
+                                                office_hours := false) AS TABLE
 SELECT f.section, f.metric, avg(f.value) AS benchmark, count(f.value) AS accounts
-FROM metrics.usage_figures(month_start, snap := snap, deflection_window := deflection_window) AS f
-WHERE f.section = 'performance' AND f.metric IN ('csat', 'csat_satisfied', 'time_to_first_response', 'time_to_resolve', 'deflection')
+FROM metrics.usage_figures(month_start, snap := snap, deflection_window := deflection_window, office_hours := office_hours) AS f
+WHERE f.section = 'performance' AND f.metric IN ('csat', 'csat_satisfied', 'time_to_first_response', 'time_to_resolve', 'deflection',
+                                                 'office_time_to_first_response', 'office_time_to_resolve')
+  AND f.account_id IS DISTINCT FROM leave_out
 GROUP BY f.section, f.metric;
 
 --- The metric cards of the Usage report of `account` for the month starting
 --- on `month_start` (a DATE, the first day of the month) in `zone` (default:
 --- the account's): the 'usage' rows of `metrics.catalogue` with their
 --- `value` (`metrics.usage_figures`), and for the benchmarked figures the
---- `benchmark` (`metrics.usage_benchmark`), `difference` (value minus
---- benchmark: points for percents, seconds for times, stars for CSAT) and
---- `benchmark_accounts`. The month is checked by `metrics.period` (the
+--- `benchmark` (`metrics.usage_benchmark` of the other accounts: `account`
+--- left out), `difference` (value minus benchmark: points for percents,
+--- seconds for times, stars for CSAT) and `benchmark_accounts` (how many
+--- accounts the benchmark averages). The month is checked by `metrics.period` (the
 --- account must exist, the zone be known, the month be within the plan's
 --- history window). `deflection_window` in seconds (default 86400).
-CREATE OR REPLACE MACRO metrics.usage(account, month_start, zone := NULL, snap := NULL, deflection_window := 86400) AS TABLE
+--- `office_hours`: the office-time twins of the times in their place (each
+--- account in its own office hours, in the benchmark too).
+CREATE OR REPLACE MACRO metrics.usage(account, month_start, zone := NULL, snap := NULL, deflection_window := 86400,
+                                       office_hours := false) AS TABLE
 WITH checked AS (
     SELECT p.account_id
     FROM metrics.period(account, CAST(month_start AS DATE), CAST(CAST(month_start AS DATE) + INTERVAL 1 MONTH AS DATE), zone := zone, snap := snap) AS p
@@ -540,14 +623,16 @@ WITH checked AS (
 ),
 figures AS (
     SELECT f.section, f.metric, f.value
-    FROM metrics.usage_figures(month_start, zone := zone, snap := snap, deflection_window := deflection_window, account := account) AS f
+    FROM metrics.usage_figures(month_start, zone := zone, snap := snap, deflection_window := deflection_window, account := account,
+                               office_hours := office_hours) AS f
     JOIN checked AS ch ON ch.account_id = f.account_id
 ),
 benchmarks AS (
-    SELECT * FROM metrics.usage_benchmark(month_start, snap := snap, deflection_window := deflection_window)
+    SELECT * FROM metrics.usage_benchmark(month_start, snap := snap, deflection_window := deflection_window, leave_out := account,
+                                          office_hours := office_hours)
 )
 SELECT k.section, k.metric, k.label, k.unit, f.value, b.benchmark, f.value - b.benchmark AS difference, b.accounts AS benchmark_accounts, k.ordinal
-FROM metrics.catalogue AS k
+FROM metrics.report_catalogue('usage', office_hours := office_hours) AS k
 LEFT JOIN figures AS f USING (section, metric)
 LEFT JOIN benchmarks AS b USING (section, metric)
 WHERE k.report = 'usage'

@@ -111,6 +111,11 @@ impl Terminal {
         String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-J", "-S", "-2000"]).stdout).into_owned()
     }
 
+    /// The screen with its colours, as the escape sequences that set them.
+    pub fn screen_with_colours(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-e", "-J", "-S", "-2000"]).stdout).into_owned()
+    }
+
     /// Wait until the screen shows `needle` `times` times; panic with the screen after 20 s.
     pub fn wait_for_n(&self, needle: &str, times: usize) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);

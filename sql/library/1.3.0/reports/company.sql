@@ -1,26 +1,70 @@
 -- The Company report (`deskql report company`). Parameters: those of
 -- common.sql, and the filters $inboxes, $channels, $with_tags (lists, bound
 -- as text with the items separated by chr(31), or NULL) and $viewer (user id
--- or NULL).
+-- or NULL), $office_hours (`--office-hours`: the account's office time, in
+-- the cards and in the tables' times); for the tables, $by (the series'
+-- buckets: day, week or month) and $top (rows of the tags and customers
+-- tables).
 
 -- name: cards
 SELECT section, metric, label, unit, value,
        CAST(NULL AS DOUBLE) AS previous, CAST(NULL AS DOUBLE) AS change, CAST(NULL AS VARCHAR) AS change_unit
 FROM metrics.company($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
                      inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
-                     with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap)
+                     with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap,
+                     office_hours := $office_hours)
 ORDER BY ordinal;
 
 -- name: cards_compare
-SELECT section, metric, label, unit, value, previous, change, change_unit
+SELECT section, metric, label, unit, value, previous, change, change_unit, metrics.change_note(unit, value, previous) AS change_note
 FROM metrics.company_compare($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
                              inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
-                             with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap)
+                             with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap,
+                             office_hours := $office_hours)
 ORDER BY ordinal;
 
 -- name: daily
-SELECT day, new_conversations, replies_sent, customers_helped, closed
-FROM metrics.company_daily($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
-                           inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
-                           with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap)
+SELECT day, new_conversations, replies_sent, customers_helped, closed, resolved,
+       CASE WHEN $office_hours THEN office_first_response_time ELSE first_response_time END AS first_response_time,
+       CASE WHEN $office_hours THEN office_response_time ELSE response_time END AS response_time
+FROM metrics.activity_series($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
+                             inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
+                             with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap, bucket := $by,
+                             office_hours := $office_hours)
 ORDER BY day;
+
+-- name: busiest_time
+-- (the columns of the grid: weekday, day, h00 ... h23, total)
+SELECT *
+FROM metrics.busiest_time($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
+                          inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
+                          with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap)
+ORDER BY weekday;
+
+-- name: busiest_range
+SELECT from_hour, to_hour, events, per_day
+FROM metrics.busiest_range($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
+                           inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
+                           with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap);
+
+-- name: top_users
+SELECT user, replies, customers_helped, resolved, closed,
+       CASE WHEN $office_hours THEN office_response_time ELSE response_time END AS response_time,
+       CASE WHEN $office_hours THEN office_first_response_time ELSE first_response_time END AS first_response_time,
+       ratings, happiness_score, user_id
+FROM metrics.top_users($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
+                       inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
+                       with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap,
+                       office_hours := $office_hours);
+
+-- name: tags
+SELECT tag, conversations, share
+FROM metrics.active_tags($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
+                         inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
+                         with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap, top := $top);
+
+-- name: customers
+SELECT customer, conversations, messages, customer_id
+FROM metrics.active_customers($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
+                              inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
+                              with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap, top := $top);

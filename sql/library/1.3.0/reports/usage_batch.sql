@@ -1,12 +1,12 @@
 -- The monthly Usage report of every account at once (`deskql report usage
 -- --all-accounts`, `deskql mail usage`): the figures of every account are
--- computed in one pass (`metrics.usage_figures` without an account), the
--- benchmark from those same rows, and each account's document is then cut
--- from the result by `account_id`. Each account's cards and feature table
+-- computed in one pass (`metrics.usage_figures` without an account), each
+-- account's benchmark (the other accounts' mean) from those same rows, and
+-- each account's document is then cut from the result by `account_id`. Each account's cards and feature table
 -- are those of `usage.sql` for that account (a test compares every batch
 -- document with the single-account report). Each account in its own time
 -- zone (no `--tz`). Parameters: $date_from (the month's first day), $snap,
--- $deflection_window (seconds).
+-- $deflection_window (seconds), $office_hours.
 
 -- name: accounts
 SELECT account_id
@@ -16,26 +16,31 @@ ORDER BY account_id;
 -- name: cards
 WITH figures AS MATERIALIZED (
     SELECT account_id, section, metric, value
-    FROM metrics.usage_figures(CAST($date_from AS DATE), snap := $snap, deflection_window := $deflection_window)
-),
--- `metrics.usage_benchmark`'s rule, over the rows above: calling the macro
--- would compute every account's figures a second time.
-benchmarks AS (
-    SELECT section, metric, avg(value) AS benchmark
-    FROM figures
-    WHERE section = 'performance' AND metric IN ('csat', 'csat_satisfied', 'time_to_first_response', 'time_to_resolve', 'deflection')
-    GROUP BY section, metric
+    FROM metrics.usage_figures(CAST($date_from AS DATE), snap := $snap, deflection_window := $deflection_window,
+                               office_hours := $office_hours)
 ),
 report_accounts AS (
     SELECT DISTINCT account_id FROM figures
+),
+-- `metrics.usage_benchmark(leave_out := account)` for every account, over
+-- the rows above (calling the macro would compute every account's figures
+-- again for each): the mean of the other accounts' values, and how many.
+benchmarks AS (
+    SELECT a.account_id, o.section, o.metric, avg(o.value) AS benchmark, count(o.value) AS accounts
+    FROM report_accounts AS a
+    JOIN figures AS o ON o.account_id IS DISTINCT FROM a.account_id
+    WHERE o.section = 'performance'
+      AND o.metric IN ('csat', 'csat_satisfied', 'time_to_first_response', 'time_to_resolve', 'deflection',
+                       'office_time_to_first_response', 'office_time_to_resolve')
+    GROUP BY a.account_id, o.section, o.metric
 )
 SELECT a.account_id, k.section, k.metric, k.label, k.unit, f.value,
        CAST(NULL AS DOUBLE) AS previous, CAST(NULL AS DOUBLE) AS change, CAST(NULL AS VARCHAR) AS change_unit,
-       b.benchmark, f.value - b.benchmark AS difference
+       b.benchmark, f.value - b.benchmark AS difference, b.accounts AS benchmark_accounts
 FROM report_accounts AS a
-CROSS JOIN metrics.catalogue AS k
+CROSS JOIN metrics.report_catalogue('usage', office_hours := $office_hours) AS k
 LEFT JOIN figures AS f ON f.account_id = a.account_id AND f.section = k.section AND f.metric = k.metric
-LEFT JOIN benchmarks AS b ON b.section = k.section AND b.metric = k.metric
+LEFT JOIN benchmarks AS b ON b.account_id = a.account_id AND b.section = k.section AND b.metric = k.metric
 WHERE k.report = 'usage'
 ORDER BY a.account_id, k.ordinal;
 
