@@ -105,6 +105,10 @@ pub struct UsageMailArgs {
     /// The usage report's deflection window (24h, 90m, 3600s; default 24h).
     #[arg(long, value_name = "DURATION", value_parser = crate::values::duration)]
     pub deflection_window: Option<String>,
+    /// The report's times in office time (each account's office hours and
+    /// holidays), as `deskql report usage --office-hours`.
+    #[arg(long)]
+    pub office_hours: bool,
     #[command(flatten)]
     pub destination: Destination,
     /// Send again to recipients who already got this month's report (and to
@@ -177,6 +181,9 @@ fn report_args(args: &UsageMailArgs) -> Result<ReportArgs> {
     }
     if let Some(window) = &args.deflection_window {
         words.extend(["--deflection-window".to_string(), window.clone()]);
+    }
+    if args.office_hours {
+        words.push("--office-hours".to_string());
     }
     let mut report = Words::try_parse_from(words).map(|w| w.args).context("the usage report's arguments")?;
     report.kind = ReportKind::Usage;

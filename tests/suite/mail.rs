@@ -106,6 +106,17 @@ fn mail_batch_files_are_the_single_account_reports() {
         let single = stdout(&db, &["report", "usage", "--account", account, "--format", "html"]);
         assert_eq!(page, single, "account {account}");
     }
+    // In office time too (no office hours here: open 24/7, the office
+    // twins in place of the times, with the schedule in the header).
+    let office = tmp.path().join("office");
+    deskql(&db).args(["report", "usage", "--all-accounts", "--month", MONTH, "--office-hours", "--format", "json", "--out-dir"]).arg(&office).assert().success();
+    for account in ["1", "2", "3"] {
+        let batch = read_json(&office.join(format!("{account}.json")));
+        let single: Value = serde_json::from_str(&stdout(&db, &["report", "usage", "--account", account, "--month", MONTH, "--office-hours", "--format", "json"])).unwrap();
+        assert_eq!(batch, single, "account {account}, --office-hours");
+        assert!(batch["cards"].as_array().unwrap().iter().any(|c| c["metric"] == "office_time_to_resolve"), "account {account}");
+    }
+
     let leftovers: Vec<_> = std::fs::read_dir(&html).unwrap().flatten().map(|e| e.file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
     assert!(leftovers.is_empty(), "no temporary file left: {leftovers:?}");
 }
