@@ -16,6 +16,12 @@ Options (JSON, the first argument):
                  closed, as a server that dies mid-transaction
   stall          addresses whose RCPT TO is answered only after 60 s (a
                  server that hangs: the client's timeout fires first)
+  tls            "starttls" (STARTTLS offered and required before MAIL) or
+                 "smtps" (TLS from the first byte), with `cert` and `key`
+  logins         {"user": "password"}: AUTH (PLAIN, LOGIN) offered and
+                 required, over TLS only for "starttls"; a wrong password
+                 gets 535
+The summary of each message says whether it came over TLS and as whom.
   lifetime       seconds after which the server stops by itself (default 300)
 """
 
@@ -26,7 +32,8 @@ import sys
 from email import policy
 from email.parser import BytesParser
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
+import ssl
 
 
 class Handler:
@@ -35,6 +42,7 @@ class Handler:
         self.refuse = set(a.lower() for a in options.get("refuse", []))
         self.drop_at_data = options.get("drop_at_data")
         self.stall = set(a.lower() for a in options.get("stall", []))
+        self.logins = options.get("logins", {})
         self.datas = 0
         self.accepted = 0
 
@@ -53,10 +61,16 @@ class Handler:
             server.transport.close()
             return "421 closing"  # never reaches the client: the connection is gone
         self.accepted += 1
-        self.keep(envelope)
+        self.keep(server, session, envelope)
         return "250 OK queued as %03d" % self.accepted
 
-    def keep(self, envelope):
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        login = auth_data.login.decode()
+        if self.logins.get(login) == auth_data.password.decode():
+            return AuthResult(success=True, auth_data=auth_data)
+        return AuthResult(success=False, handled=False)
+
+    def keep(self, server, session, envelope):
         stem = os.path.join(self.out, "%03d" % self.accepted)
         raw = envelope.original_content or envelope.content
         with open(stem + ".eml", "wb") as f:
@@ -77,6 +91,8 @@ class Handler:
             "headers": {k: str(v) for k, v in message.items()},
             "parts": parts,
             "defects": [str(d) for d in message.defects],
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
+            "login": session.auth_data.login.decode() if session.authenticated else None,
         }
         with open(stem + ".json.tmp", "w", encoding="utf-8") as f:
             json.dump(summary, f, indent=1)
@@ -86,7 +102,19 @@ class Handler:
 async def main(options):
     handler = Handler(options)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, hostname="smtp.test"), host="127.0.0.1", port=0)
+    tls = options.get("tls")
+    context = None
+    if tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(options["cert"], options["key"])
+    settings = dict(hostname="smtp.test")
+    if handler.logins:
+        settings.update(authenticator=handler.authenticate, auth_required=True, auth_require_tls=(tls == "starttls"))
+    if tls == "starttls":
+        settings.update(tls_context=context, require_starttls=True)
+    server = await loop.create_server(
+        lambda: SMTP(handler, **settings), host="127.0.0.1", port=0, ssl=context if tls == "smtps" else None
+    )
     port = server.sockets[0].getsockname()[1]
     print("PORT %d" % port, flush=True)
     async with server:

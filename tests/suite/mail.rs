@@ -408,6 +408,83 @@ fn mail_an_unreachable_server_fails_every_delivery_and_records_none_as_sent() {
     assert_eq!(server.received().len(), 3);
 }
 
+/// The test certificate (tests/mail/tls/), trusted by deskql through
+/// OpenSSL's SSL_CERT_FILE, and the server options that use it.
+fn tls_files() -> (String, String) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mail/tls");
+    (dir.join("cert.pem").display().to_string(), dir.join("key.pem").display().to_string())
+}
+
+fn mail_over_tls(db: &Path, url: &str, login: Option<(&str, &str)>, trust: bool) -> std::process::Output {
+    let (cert, _) = tls_files();
+    let mut command = deskql(db);
+    command.args(["mail", "usage", "--month", MONTH, "--from", FROM, "--timeout", "10", "--wait", "60", "--smtp", url]);
+    command.env_remove("DESKQL_SMTP_USER").env_remove("DESKQL_SMTP_PASSWORD").env_remove("SSL_CERT_DIR");
+    if trust {
+        command.env("SSL_CERT_FILE", &cert);
+    } else {
+        // The system's store, which does not know the test certificate.
+        command.env_remove("SSL_CERT_FILE");
+    }
+    if let Some((user, password)) = login {
+        command.env("DESKQL_SMTP_USER", user).env("DESKQL_SMTP_PASSWORD", password);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn mail_starttls_with_a_login_from_the_environment() {
+    let tmp = TempDir::new().unwrap();
+    let db = mail_db(&tmp);
+    let (cert, key) = tls_files();
+    let server = SmtpServer::start(&tmp, "starttls", json!({"tls": "starttls", "cert": cert, "key": key, "logins": {"reports": "s3cret pass"}}));
+    let url = format!("{}?tls=required", server.url());
+
+    // A wrong password: every delivery refused (535), recorded, none sent.
+    let output = mail_over_tls(&db, &url, Some(("reports", "wrong")), true);
+    assert_eq!(output.status.code(), Some(7), "{}", text(&output));
+    assert!(text(&output).contains("535"), "{}", text(&output));
+    assert_eq!(records(&db), ["1|ann@acme.test|failed|true", "1|bob@acme.test|failed|true", "2|gus@beta.test|failed|true"]);
+    assert!(server.received().is_empty());
+
+    // The right one: delivered over TLS, as that user; the password is
+    // nowhere in what deskql said or recorded.
+    let output = mail_over_tls(&db, &url, Some(("reports", "s3cret pass")), true);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    for message in &received {
+        assert_eq!((message["tls"].clone(), message["login"].clone()), (json!(true), json!("reports")), "{message}");
+    }
+    assert!(!text(&output).contains("s3cret"));
+    let stored = query(&db, "SELECT count(*) FROM deskql_meta.mail_deliveries WHERE contains(coalesce(error, '') || server, 's3cret')");
+    assert_eq!(stored, ["0"]);
+    assert_eq!(query(&db, "SELECT DISTINCT server FROM deskql_meta.mail_deliveries"), [server.url()]);
+}
+
+#[test]
+fn mail_smtps_checks_the_server_certificate() {
+    let tmp = TempDir::new().unwrap();
+    let db = mail_db(&tmp);
+    let (cert, key) = tls_files();
+    let server = SmtpServer::start(&tmp, "smtps", json!({"tls": "smtps", "cert": cert, "key": key}));
+    let url = format!("smtps://127.0.0.1:{}", server.port);
+
+    // A certificate deskql has no reason to trust: nothing is sent.
+    let output = mail_over_tls(&db, &url, None, false);
+    assert_eq!(output.status.code(), Some(7), "{}", text(&output));
+    assert!(text(&output).contains("TLS") && text(&output).contains("certificate"), "{}", text(&output));
+    assert!(server.received().is_empty());
+    assert!(records(&db).iter().all(|r| r.ends_with("|failed|true")), "{:?}", records(&db));
+
+    let output = mail_over_tls(&db, &url, None, true);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    assert!(received.iter().all(|m| m["tls"] == json!(true) && m["login"].is_null()));
+    assert_eq!(query(&db, "SELECT DISTINCT server FROM deskql_meta.mail_deliveries"), [url]);
+}
+
 #[test]
 fn mail_credentials_never_come_from_the_command_line() {
     let tmp = TempDir::new().unwrap();
