@@ -392,6 +392,35 @@ fn mail_a_server_that_hangs_times_out_for_that_recipient_only() {
 }
 
 #[test]
+fn mail_a_delivery_left_in_doubt_is_not_sent_again_without_resend() {
+    let tmp = TempDir::new().unwrap();
+    let db = mail_db(&tmp);
+    // A run killed while bob's message was with the server: its row stayed 'sending'.
+    deskql(&db)
+        .args([
+            "sql",
+            "--write",
+            "INSERT INTO deskql_meta.mail_deliveries (report, account_id, month, recipient, snapshot_id, digest, message_id, server, status, attempted_at) \
+             VALUES ('usage', 1, '2025-10', 'bob@acme.test', 'u', 'd', 'usage.1.2025-10.x@vendor.test', 'smtp://127.0.0.1:1', 'sending', TIMESTAMP '2025-11-01 06:00:00')",
+        ])
+        .assert()
+        .success();
+    let server = SmtpServer::start(&tmp, "doubt", json!({}));
+    let dry = stdout(&db, &["mail", "usage", "--month", MONTH, "--from", FROM, "--dry-run"]);
+    assert!(dry.contains("  bob@acme.test in doubt: a run stopped while sending at 2025-11-01T06:00:00Z; not again"), "{dry}");
+    let output = mail(&db, &["--smtp", &server.url()]);
+    assert_eq!(output.status.code(), Some(7), "in doubt is not all delivered: {}", text(&output));
+    assert!(text(&output).contains("2 sent, 0 failed, 0 already sent before, 1 in doubt"), "{}", text(&output));
+    let to: Vec<Value> = server.received().iter().map(|m| m["rcpt_tos"].clone()).collect();
+    assert_eq!(to, [json!(["ann@acme.test"]), json!(["gus@beta.test"])], "bob is not sent twice");
+
+    let resend = mail(&db, &["--smtp", &server.url(), "--account", "1", "--resend"]);
+    assert_eq!(resend.status.code(), Some(0), "{}", text(&resend));
+    let to: Vec<Value> = server.received().iter().skip(2).map(|m| m["rcpt_tos"].clone()).collect();
+    assert_eq!(to, [json!(["ann@acme.test"]), json!(["bob@acme.test"])], "--resend --account 1: both of Acme's");
+}
+
+#[test]
 fn mail_an_unreachable_server_fails_every_delivery_and_records_none_as_sent() {
     let tmp = TempDir::new().unwrap();
     let db = mail_db(&tmp);
