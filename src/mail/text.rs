@@ -25,7 +25,8 @@ pub fn plain(doc: &ReportDoc) -> String {
     let h = &doc.header;
     let mut text = String::new();
     let _ = writeln!(text, "Usage report for {}, {}", h.account.name, month_name(doc));
-    let _ = writeln!(text, "Account {} ({} plan); the month {} to {} (end excluded), {} time.", h.account.id, h.account.plan, h.period.from, h.period.to, h.period.time_zone);
+    let about = format!("Account {} ({} plan); the month {} to {} (end excluded), {} time.", h.account.id, h.account.plan, h.period.from, h.period.to, h.period.time_zone);
+    text.push_str(&wrap(&about, WIDTH, "", ""));
     for (section, cards) in sections(&doc.cards) {
         let _ = writeln!(text, "\n{}\n{}", section_title(&section), "-".repeat(section_title(&section).chars().count()));
         match shown_cards(&cards) {
@@ -44,12 +45,46 @@ pub fn plain(doc: &ReportDoc) -> String {
         text.push_str(&table_text(table));
     }
     text.push_str("\nNotes\n-----\n");
-    for note in &h.notes {
-        let _ = writeln!(text, "- {note}");
+    let data = format!("data: snapshot {} taken at {}; metric library {}", h.snapshot.id, h.snapshot.taken_at, h.library.version);
+    for note in h.notes.iter().chain([&data]) {
+        text.push_str(&bullet(note, WIDTH));
     }
-    let _ = writeln!(text, "- data: snapshot {} taken at {}; metric library {}", h.snapshot.id, h.snapshot.taken_at, h.library.version);
     text.push_str("\nThe HTML version of this message shows the same figures with charts.\n");
     text
+}
+
+/// Lines of the notes fit in this many columns (words longer than that
+/// stay whole).
+const WIDTH: usize = 76;
+
+/// `- ` and `text` wrapped at word boundaries to `width` columns, the
+/// following lines indented under the first word.
+fn bullet(text: &str, width: usize) -> String {
+    wrap(text, width, "- ", "  ")
+}
+
+/// `text` wrapped at word boundaries to `width` columns: the first line
+/// starts with `first`, the others with `rest`.
+fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
 }
 
 /// `  CSAT                         3.67 / 5   benchmark 3.83 / 5 (-0.17)`.
@@ -98,5 +133,21 @@ fn cell_text(value: Option<&Value>) -> String {
         Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bullet;
+
+    #[test]
+    fn notes_wrap_under_their_first_word() {
+        let note = "benchmark: the unweighted mean over the other accounts of the snapshot with data for the metric";
+        assert_eq!(
+            bullet(note, 40),
+            "- benchmark: the unweighted mean over\n  the other accounts of the snapshot\n  with data for the metric\n"
+        );
+        assert_eq!(bullet("short", 40), "- short\n");
+        assert_eq!(bullet("averylongwordthatdoesnotfit here", 10), "- averylongwordthatdoesnotfit\n  here\n");
     }
 }
