@@ -71,7 +71,7 @@ Examples:
   deskql                                        # the SQL shell (read-only; `deskql repl --write` to change data)
 
 The database is ./deskql.duckdb unless --db FILE or DESKQL_DB names another.
-Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid snapshot, 4 locked, 5 snapshot id conflict, 6 audit differs.";
+Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid snapshot, 4 locked, 5 snapshot id conflict, 6 audit differs, 7 some deliveries failed.";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -140,6 +140,14 @@ Examples:
     /// Run a named report (company, user, team, happiness, usage).
     #[command(after_help = crate::report::help_text())]
     Report(WithDb<crate::report::ReportArgs>),
+    /// Email reports: each account's monthly usage report to its primary contacts, once.
+    #[command(after_help = "\
+Examples:
+  deskql mail usage --from 'Customer Success <success@vendor.example>' --dry-run
+  deskql mail usage --month 2026-10 --from success@vendor.example --eml-dir out/
+  deskql mail usage --from success@vendor.example --smtp 'smtp://mail.vendor.example:587?tls=required'
+Exit 7: some deliveries failed (recorded; the same command again retries them).")]
+    Mail(WithDb<crate::mail::MailArgs>),
     /// Record a report with its provenance, verify a record, or compare two snapshots.
     #[command(after_help = "\
 Examples:
@@ -209,6 +217,7 @@ fn dispatch(cli: Cli) -> Result<u8> {
         Some(Command::Views(c)) => crate::views::run_views(&c.db.resolve(before), &c.args),
         Some(Command::Metrics(args)) => crate::views::run_metrics(&args),
         Some(Command::Report(c)) => crate::report::run(&c.db.resolve(before), &c.args),
+        Some(Command::Mail(c)) => crate::mail::run(&c.db.resolve(before), &c.args),
         Some(Command::Audit(c)) => crate::audit::run(&c.db.resolve(before), &c.args),
         Some(Command::Bench(args)) => crate::bench::run(&args),
         None => crate::repl::run_repl(&DbArg::default().resolve(before), &crate::repl::ReplArgs { options: cli.shell }),

@@ -30,6 +30,11 @@ pub struct Table {
     pub columns: Vec<Column>,
     #[serde(default)]
     pub references: Vec<Reference>,
+    /// `false`: no report reads the table (who gets a report, not what it
+    /// says), so audits do not fingerprint it: a changed contact does not
+    /// make a recorded figure differ.
+    #[serde(default = "yes")]
+    pub report_input: bool,
     /// Conditions that make a row invalid (an error naming the first row).
     #[serde(default)]
     pub rules: Vec<Rule>,
@@ -52,7 +57,8 @@ pub struct Column {
     /// The closed set of accepted values (as SQL literals), if any.
     #[serde(default)]
     pub values: Vec<toml::Value>,
-    /// A further format rule; `iana_timezone`: a zone name known to deskql.
+    /// A further format rule; `iana_timezone`: a zone name known to deskql;
+    /// `email`: one email address.
     #[serde(default)]
     pub format: Option<String>,
     /// The value stored when the file has no such column or the value is

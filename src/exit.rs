@@ -20,6 +20,9 @@ pub const CONFLICT: u8 = 5;
 /// `audit verify`: the record or its recomputation differs (not an error:
 /// the check ran and its answer is "no").
 pub const DIFFERS: u8 = 6;
+/// `mail`: some deliveries failed (refused, timed out, unreachable) or are
+/// in doubt; each is recorded and listed, and a rerun retries the failed.
+pub const DELIVERY_FAILED: u8 = 7;
 
 /// Whether `err` is, anywhere in its chain, a write to a closed pipe: the
 /// reader (`head`, a pager that quit) wants no more output. Not a failure:

@@ -7,8 +7,8 @@
 //! | layer | modules | what they do |
 //! | --- | --- | --- |
 //! | cli | `cli` | parse arguments, dispatch, turn errors into exit codes |
-//! | commands | `ingest`, `import`, `report`, `audit`, `repl`, `bench`, `demo`, `generate`, `snapshots`, `views` | one user-facing command each (arguments and what it does) |
-//! | services | `storage`, `contract`, `catalog`, `library`, `sqltext`, `format`, `timezones`, `trace`, `exit`, `values`, `outfile` | the database file, the snapshot contract and catalog, the metric library, SQL text, output formats |
+//! | commands | `ingest`, `import`, `report`, `mail`, `audit`, `repl`, `bench`, `demo`, `generate`, `snapshots`, `views` | one user-facing command each (arguments and what it does) |
+//! | services | `storage`, `contract`, `catalog`, `canonical`, `contacts`, `library`, `sqltext`, `format`, `timezones`, `trace`, `exit`, `values`, `outfile` | the database file, the snapshot contract and catalog, the metric library, SQL text, output formats |
 //!
 //! Among commands, `report` and `ingest` are used by others (`audit`,
 //! `repl`, `demo`); the layer test also rejects any cycle.
@@ -23,13 +23,16 @@ pub mod demo;
 pub mod generate;
 pub mod import;
 pub mod ingest;
+pub mod mail;
 pub mod repl;
 pub mod report;
 pub mod snapshots;
 pub mod views;
 
 // services
+pub mod canonical;
 pub mod catalog;
+pub mod contacts;
 pub mod contract;
 pub mod exit;
 pub mod format;

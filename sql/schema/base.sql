@@ -70,6 +70,26 @@ CREATE TABLE IF NOT EXISTS deskql_meta.library_objects (
     PRIMARY KEY (schema_name, name)
 );
 
+-- Every attempt of `deskql mail` to deliver a report to one recipient
+-- (src/mail/deliveries.rs): written 'sending' before the message goes to
+-- the server, then 'sent' once the server accepted it, or 'failed' with
+-- its answer; a 'sending' row left behind means deskql was stopped mid-send
+-- (in doubt: not sent again without --resend).
+CREATE TABLE IF NOT EXISTS deskql_meta.mail_deliveries (
+    report VARCHAR NOT NULL,          -- 'usage'
+    account_id BIGINT NOT NULL,
+    month VARCHAR NOT NULL,           -- the report's month, YYYY-MM
+    recipient VARCHAR NOT NULL,       -- the envelope's one RCPT TO
+    snapshot_id VARCHAR NOT NULL,     -- the snapshot the report read
+    digest VARCHAR NOT NULL,          -- the figures' digest (as `audit run` records it)
+    message_id VARCHAR NOT NULL,      -- the Message-ID header, without <>
+    server VARCHAR NOT NULL,          -- smtp[s]://host:port, never credentials
+    status VARCHAR NOT NULL,          -- sending | sent | failed
+    attempted_at TIMESTAMP NOT NULL,  -- UTC
+    finished_at TIMESTAMP,            -- UTC, when the server answered (or did not)
+    error VARCHAR                     -- the server's or the connection's answer when failed
+);
+
 -- SHA-256 of the schema's definition (this file, the generated history
 -- tables and views, the time-zone list) when it was last brought up to date:
 -- a read-write open with the same definition has nothing to do, and writes

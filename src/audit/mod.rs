@@ -4,7 +4,9 @@
 //! identical (`verify`); `diff` shows which metrics changed between two
 //! snapshots and which conversations explain it (`diff`).
 
-pub mod canonical;
+// The canonical form is a service since the usage batch digests its
+// documents too (`report::batch`); `audit::canonical` keeps its old path.
+pub use crate::canonical;
 mod diff;
 pub mod record;
 mod signature;

@@ -108,7 +108,7 @@ pub fn input_proofs(conn: &Connection, seq: i32, args: &ReportArgs, account_id: 
     let account = if args.kind.spec().benchmarked { None } else { Some(account_id) };
     let mut proofs = Vec::new();
     let read = |table: &str| args.office_hours || !report::office::TABLES.contains(&table);
-    for table in Contract::get().tables.iter().filter(|t| read(&t.name)) {
+    for table in Contract::get().tables.iter().filter(|t| t.report_input && read(&t.name)) {
         let keys: Vec<String> = table.key.iter().map(|k| format!("t.{}", quote_ident(k))).collect();
         let sql = render(FINGERPRINT_SQL, &[("table_at", &quote_ident(&format!("{}_at", table.name))), ("keys", &keys.join(", "))]);
         let (rows, sha256): (i64, String) = conn
@@ -119,23 +119,10 @@ pub fn input_proofs(conn: &Connection, seq: i32, args: &ReportArgs, account_id: 
     Ok(proofs)
 }
 
-/// The report document as audited: canonical, without what depends on the
-/// database file or the tool rather than on data and definitions: the tool
-/// version, the schema the library is installed in, the snapshot's sequence
-/// number (its id and content hash stay). The same snapshot content with the
-/// same library gives the same digest in any database, on any machine.
+/// The report document as audited (`ReportDoc::audited_value`): canonical,
+/// without what depends on the database file or the tool.
 pub fn audited_result(doc: &report::document::ReportDoc) -> Result<Value> {
-    let mut value = serde_json::to_value(doc)?;
-    if let Some(header) = value.get_mut("header").and_then(Value::as_object_mut) {
-        header.remove("generated_by");
-        if let Some(library) = header.get_mut("library").and_then(Value::as_object_mut) {
-            library.remove("schema");
-        }
-        if let Some(snapshot) = header.get_mut("snapshot").and_then(Value::as_object_mut) {
-            snapshot.remove("seq");
-        }
-    }
-    Ok(canonical::canonical(&value))
+    doc.audited_value()
 }
 
 pub fn tool(conn: &Connection) -> Result<Tool> {

@@ -37,6 +37,7 @@ pub struct Sinks {
     pub feature_usage: TableWriter,
     pub office_hours: TableWriter,
     pub holidays: TableWriter,
+    pub account_contacts: TableWriter,
 }
 
 impl Sinks {
@@ -66,6 +67,7 @@ impl Sinks {
             feature_usage: open(&tables::FEATURE_USAGE)?,
             office_hours: open(&tables::OFFICE_HOURS)?,
             holidays: open(&tables::HOLIDAYS)?,
+            account_contacts: open(&tables::ACCOUNT_CONTACTS)?,
         })
     }
 
@@ -95,6 +97,7 @@ impl Sinks {
             self.feature_usage,
             self.office_hours,
             self.holidays,
+            self.account_contacts,
         ];
         all.into_iter()
             .map(|writer| {
@@ -184,6 +187,25 @@ pub fn account_rows(account: &Account, view: View, sinks: &mut Sinks) -> Result<
     for faq in account.faqs.iter().filter(|f| f.visible_in(view.revision)) {
         sinks.faqs.row().id(a).id(faq.id).text(&faq.title).text(faq.language).end()?;
     }
+    contact_rows(account, sinks)
+}
+
+/// Who the monthly usage email goes to. No random draw (the other tables'
+/// bytes do not depend on it): the account's owner (its first user) and,
+/// for every other account, a billing address are primary contacts; an IT
+/// address is a secondary one; every fourth account has no primary contact
+/// (the usage email skips it).
+fn contact_rows(account: &Account, sinks: &mut Sinks) -> Result<()> {
+    let a = account.id;
+    let domain = account.name.to_lowercase().replace(' ', "");
+    let with_primary = account.index % 4 != 3;
+    if with_primary && let Some(owner) = account.users.first() {
+        sinks.account_contacts.row().id(a).text(&owner.email).text(&owner.name).bool(true).end()?;
+    }
+    if with_primary && account.index % 2 == 0 {
+        sinks.account_contacts.row().id(a).text(&format!("billing@{domain}.example")).text("Billing").bool(true).end()?;
+    }
+    sinks.account_contacts.row().id(a).text(&format!("it@{domain}.example")).text("IT").bool(false).end()?;
     Ok(())
 }
 

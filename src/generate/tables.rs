@@ -185,9 +185,10 @@ pub const OFFICE_HOURS: TableSpec = spec(
     &[("account_id", Id), ("team_id", Id), ("valid_from", Date), ("weekday", Int), ("opens", TimeOfDay), ("closes", TimeOfDay)],
 );
 pub const HOLIDAYS: TableSpec = spec("holidays", &[("account_id", Id), ("day", Date), ("name", Text)]);
+pub const ACCOUNT_CONTACTS: TableSpec = spec("account_contacts", &[("account_id", Id), ("email", Text), ("name", Text), ("is_primary", Bool)]);
 
 /// Every table the generator writes, in contract order.
-pub const ALL: [&TableSpec; 23] = [
+pub const ALL: [&TableSpec; 24] = [
     &ACCOUNTS,
     &CONTRACTS,
     &INBOXES,
@@ -211,6 +212,7 @@ pub const ALL: [&TableSpec; 23] = [
     &FEATURE_USAGE,
     &OFFICE_HOURS,
     &HOLIDAYS,
+    &ACCOUNT_CONTACTS,
 ];
 
 /// The generator writes exactly the contract's tables and columns, in order.

@@ -307,9 +307,24 @@ fn range_condition(column: &Column) -> Option<String> {
         .then(|| format!("{name} IS NOT NULL AND ({name} < TIMESTAMP '1900-01-01' OR {name} >= TIMESTAMP '2200-01-01')"))
 }
 
+/// A valid email address as the HTML standard defines it (WHATWG, "valid
+/// e-mail address"): what a mail server accepts in practice, without the
+/// comments and quoted strings RFC 5322 allows. One address, no display
+/// name, no spaces or commas: the monthly usage email sends to it as is.
+const EMAIL_PATTERN: &str = r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*";
+
+/// A constant of deskql's own as an SQL string literal.
+fn sql_text_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 fn format_condition(column: &Column) -> Option<String> {
     let name = quote_ident(&column.name);
-    (column.format.as_deref() == Some("iana_timezone")).then(|| format!("{name} IS NOT NULL AND {name} NOT IN (SELECT tz FROM deskql_meta.tz_offsets)"))
+    match column.format.as_deref()? {
+        "iana_timezone" => Some(format!("{name} IS NOT NULL AND {name} NOT IN (SELECT tz FROM deskql_meta.tz_offsets)")),
+        "email" => Some(format!("{name} IS NOT NULL AND NOT regexp_full_match({name}, {})", sql_text_literal(EMAIL_PATTERN))),
+        _ => None,
+    }
 }
 
 fn check_not_null(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, broken: &[String], problems: &mut Problems) -> Result<()> {
@@ -338,11 +353,11 @@ fn check_accepted_values(conn: &Connection, table: &Table, files: &TableFiles, c
 }
 
 fn check_format(conn: &Connection, table: &Table, files: &TableFiles, column: &Column, broken: &[String], problems: &mut Problems) -> Result<()> {
-    let rule = ValueRule {
-        condition: format_condition(column),
-        what: "row(s) with an unknown time zone",
-        expected: "an IANA name such as Europe/Paris or America/New_York",
+    let (what, expected) = match column.format.as_deref() {
+        Some("email") => ("row(s) with a value that is not an email address", "one address such as ana@example.com (no name, no spaces)"),
+        _ => ("row(s) with an unknown time zone", "an IANA name such as Europe/Paris or America/New_York"),
     };
+    let rule = ValueRule { condition: format_condition(column), what, expected };
     rule.check(conn, table, files, column, broken, problems)
 }
 

@@ -261,6 +261,34 @@ pub fn header(period: &Rows, resolved: &Resolved, library: LibraryRef) -> Result
     })
 }
 
+impl ReportDoc {
+    /// The document as audits record it: canonical, without what depends on
+    /// the database file or the tool rather than on data and definitions:
+    /// the tool version, the schema the library is installed in, the
+    /// snapshot's sequence number (its id and content hash stay). The same
+    /// snapshot content with the same library gives the same value in any
+    /// database, on any machine.
+    pub fn audited_value(&self) -> Result<Value> {
+        let mut value = serde_json::to_value(self)?;
+        if let Some(header) = value.get_mut("header").and_then(Value::as_object_mut) {
+            header.remove("generated_by");
+            if let Some(library) = header.get_mut("library").and_then(Value::as_object_mut) {
+                library.remove("schema");
+            }
+            if let Some(snapshot) = header.get_mut("snapshot").and_then(Value::as_object_mut) {
+                snapshot.remove("seq");
+            }
+        }
+        Ok(crate::canonical::canonical(&value))
+    }
+
+    /// The digest of `audited_value`: an audit record's `result_digest` for
+    /// this report (`deskql audit run` of the same arguments gives it too).
+    pub fn figures_digest(&self) -> Result<String> {
+        Ok(crate::canonical::digest(&self.audited_value()?))
+    }
+}
+
 /// Arrow's `2026-10-01T00:00:00` as RFC 3339 UTC (`2026-10-01T00:00:00Z`).
 fn utc_text(text: &str) -> String {
     if text.is_empty() || text.ends_with('Z') { text.to_string() } else { format!("{text}Z") }

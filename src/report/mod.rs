@@ -4,6 +4,7 @@
 //! (`document`) and render it (`render`: terminal and Markdown in `text`,
 //! CSV in `csv`, HTML in `html`; words for people in `present`).
 
+pub mod batch;
 mod chart;
 mod csv;
 pub mod document;
@@ -12,13 +13,13 @@ pub mod office;
 pub mod params;
 mod present;
 pub mod query;
-mod render;
+pub mod render;
 pub mod spec;
 mod text;
 mod units;
 
 pub use spec::{ReportSpec, spec};
-pub use units::display_value;
+pub use units::{display_difference, display_value, section_title};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -157,8 +158,8 @@ pub struct ReportArgs {
     /// Which report.
     #[arg(value_enum)]
     pub kind: ReportKind,
-    /// Account id (or exact account name).
-    #[arg(long)]
+    /// Account id (or exact account name). Not with --all-accounts.
+    #[arg(long, required_unless_present = "all_accounts", default_value = "", hide_default_value = true)]
     pub account: String,
     /// First local day of the period (YYYY-MM-DD, included).
     #[arg(long, value_name = "DAY", value_parser = crate::values::date)]
@@ -239,7 +240,8 @@ pub struct ReportArgs {
     #[serde(skip)]
     pub table: Option<String>,
     /// CSV: write the cards and every table into this folder, one file each
-    /// (`cards.csv`, `daily.csv`, ...).
+    /// (`cards.csv`, `daily.csv`, ...). With --all-accounts: the folder for
+    /// `<account_id>.<html|json|md>` and `index.json`.
     #[arg(long, value_name = "DIR")]
     #[serde(skip)]
     pub out_dir: Option<PathBuf>,
@@ -257,6 +259,13 @@ pub struct ReportArgs {
     // option existed read, and recompute, exactly as they were written.
     #[serde(default, skip_serializing_if = "is_false")]
     pub office_hours: bool,
+    /// Usage report: every account's report of the month, computed in one
+    /// pass (the benchmark once), one file per account in --out-dir (HTML
+    /// unless --format says json or markdown) with an index.json. Each
+    /// account in its own time zone.
+    #[arg(long, conflicts_with_all = ["account", "output", "tz", "table"], requires = "out_dir")]
+    #[serde(skip)]
+    pub all_accounts: bool,
 }
 
 fn default_top() -> u32 {
@@ -265,10 +274,12 @@ fn default_top() -> u32 {
 
 impl ReportArgs {
     /// The output format: `--format`, else the one `--output`'s extension
-    /// names, else CSV for `--out-dir`, else the terminal table.
+    /// names, else HTML for `--all-accounts`, CSV for `--out-dir`, else the
+    /// terminal table.
     pub fn output_format(&self) -> ReportFormat {
         self.format
             .or_else(|| self.output.as_deref().and_then(ReportFormat::of_extension))
+            .or_else(|| self.all_accounts.then_some(ReportFormat::Html))
             .or_else(|| self.out_dir.as_ref().map(|_| ReportFormat::Csv))
             .unwrap_or(ReportFormat::Table)
     }
@@ -286,6 +297,9 @@ impl ReportArgs {
     /// `--table` and `--out-dir` pick what CSV writes; they make no sense
     /// with another format, or with each other.
     fn check_output_options(&self) -> Result<()> {
+        if self.all_accounts {
+            anyhow::bail!("--all-accounts writes one file per account: `deskql report usage --all-accounts --out-dir DIR`");
+        }
         let format = self.output_format();
         if self.out_dir.is_some() && self.output.is_some() {
             anyhow::bail!("--out-dir writes one file per table and --output one file: give one of them");
@@ -320,7 +334,8 @@ pub fn help_text() -> String {
         "Examples:\n  deskql report company --account 1 --month 2026-10 --compare\n  \
          deskql report user --account 1 --user 100002 --from 2026-10-01 --to 2026-10-16\n  \
          deskql report team --account 1 --team 'Tier 1' --month 2026-10 --format markdown\n  \
-         deskql report usage --account 1 --format html --output usage.html\n\nOptions by report:\n",
+         deskql report usage --account 1 --format html --output usage.html\n  \
+         deskql report usage --all-accounts --month 2026-10 --format html --out-dir usage-2026-10\n\nOptions by report:\n",
     );
     for spec in spec::SPECS {
         let period = match spec.period {
@@ -353,6 +368,9 @@ pub fn help_text() -> String {
 pub fn run(db: &Path, args: &ReportArgs) -> Result<u8> {
     let conn = storage::open(db, Access::ReadOnly)?;
     warn_if_library_is_old(&conn)?;
+    if let Some(dir) = args.out_dir.as_deref().filter(|_| args.all_accounts) {
+        return batch::run(db, &conn, args, dir);
+    }
     match &args.output {
         Some(path) => {
             let mut file = OutputFile::create(path, db)?;
@@ -390,31 +408,46 @@ fn warn_if_library_is_old(conn: &Connection) -> Result<()> {
 /// Build the report document, reading library schema `schema` (`metrics`,
 /// or a side-by-side version for audits).
 pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<ReportDoc> {
-    let library = library_ref(conn, schema)?;
-    let resolved = params::resolve(conn, args, schema)?;
+    if args.all_accounts {
+        anyhow::bail!("--all-accounts writes one file per account: `deskql report usage --all-accounts --out-dir DIR`");
+    }
+    let (resolved, header) = resolve_with_header(conn, args, schema)?;
     let parameters = resolved.parameters();
-    let queries = resolved.library.report_queries("common")?;
-    let period = query::run(conn, queries.text, "period", schema, &parameters)?;
-    let mut header = document::header(&period, &resolved, library)?;
-    note_data_end(&mut header)?;
     let spec = resolved.kind.spec();
     let queries = resolved.library.report_queries(spec.queries)?;
     check_table_options(spec, queries.text, args, &header.library.version)?;
     let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
-    if resolved.office_hours {
-        office::describe(conn, &resolved, &mut header)?;
-    }
-    let cards = document::cards(&query::run(conn, queries.text, cards_query, schema, &parameters)?)?;
-    note_benchmark_accounts(&mut header, &cards);
+    let cards = query::run(conn, queries.text, cards_query, schema, &parameters)?;
     let tables = spec
         .tables
         .iter()
         .filter(|t| named(queries.text, t.name).is_ok())
         .map(|t| {
             let name = office::table_query(queries.text, t.name, resolved.office_hours);
-            Table::new(t.name, &t.title_for(spec, args), t.shape, query::run(conn, queries.text, &name, schema, &parameters)?)
+            Ok((t, query::run(conn, queries.text, &name, schema, &parameters)?))
         })
         .collect::<Result<Vec<_>>>()?;
+    assemble(conn, args, &resolved, header, &cards, tables)
+}
+
+/// The document from its header and the rows of its cards and tables: what
+/// a single report and each account of the usage batch (`batch`, rows cut
+/// from every account's) share, so that both give the same document.
+pub(crate) fn assemble(
+    conn: &Connection,
+    args: &ReportArgs,
+    resolved: &params::Resolved,
+    mut header: document::Header,
+    cards: &query::Rows,
+    tables: Vec<(&spec::TableSpec, query::Rows)>,
+) -> Result<ReportDoc> {
+    let spec = resolved.kind.spec();
+    if resolved.office_hours {
+        office::describe(conn, resolved, &mut header)?;
+    }
+    let cards = document::cards(cards)?;
+    note_benchmark_accounts(&mut header, &cards);
+    let tables = tables.into_iter().map(|(t, rows)| Table::new(t.name, &t.title_for(spec, args), t.shape, rows)).collect::<Result<Vec<_>>>()?;
     Ok(ReportDoc { format: document::FORMAT, report: resolved.kind.name().to_string(), spec, library: resolved.library, by: args.by, header, cards, tables })
 }
 
@@ -422,7 +455,7 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
 /// the report takes, or that the library version's queries do not take
 /// (before 1.3.0 there were no such tables, and a silently ignored option
 /// would mislead).
-fn check_table_options(spec: &ReportSpec, queries: &str, args: &ReportArgs, version: &str) -> Result<()> {
+pub(crate) fn check_table_options(spec: &ReportSpec, queries: &str, args: &ReportArgs, version: &str) -> Result<()> {
     for option in args.table_options() {
         let taking: Vec<&spec::TableSpec> = spec.tables.iter().filter(|t| t.options.contains(&option)).collect();
         if taking.is_empty() {
@@ -456,6 +489,19 @@ fn note_benchmark_accounts(header: &mut document::Header, cards: &[document::Car
          each over the same calendar month in its own time zone; accounts averaged: {}",
         counted.join(", ")
     ));
+}
+
+/// The arguments resolved and the document's header: everything of a
+/// report but its figures (the usage batch computes those for every
+/// account at once).
+pub(crate) fn resolve_with_header(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<(params::Resolved, document::Header)> {
+    let library = library_ref(conn, schema)?;
+    let resolved = params::resolve(conn, args, schema)?;
+    let queries = resolved.library.report_queries("common")?;
+    let period = query::run(conn, queries.text, "period", schema, &resolved.parameters())?;
+    let mut header = document::header(&period, &resolved, library)?;
+    note_data_end(&mut header)?;
+    Ok((resolved, header))
 }
 
 /// A period that ends after the snapshot's as-of time is only partly known:

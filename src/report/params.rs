@@ -215,7 +215,7 @@ fn check_office_hours(args: &ReportArgs, library: &crate::library::Library) -> R
 }
 
 /// The library version installed in `schema`.
-fn library_in(conn: &Connection, schema: &str) -> Result<&'static crate::library::Library> {
+pub(crate) fn library_in(conn: &Connection, schema: &str) -> Result<&'static crate::library::Library> {
     let installed = crate::library::install::installed_in(conn, schema)?
         .with_context(|| format!("no metric library is installed in schema {schema}: run `deskql views install`"))?;
     crate::library::find(crate::library::Version::parse(&installed.version)?)

@@ -46,6 +46,9 @@ fn a_tiny_bench_measures_every_figure_against_its_baseline() {
             assert!(reports.contains(&(kind.to_string(), scope.to_string())), "{kind} for {scope} in {reports:?}");
         }
     }
+    // The monthly usage batch (`report usage --all-accounts`) and its figures query alone.
+    assert!(reports.contains(&("usage".to_string(), "all accounts, figures only".to_string())), "{reports:?}");
+    assert_eq!(reports.len(), 8, "3 reports for one account and all, company with --office-hours, the usage figures alone: {reports:?}");
     for timing in result["reports"].as_array().unwrap() {
         assert!(timing["seconds"].as_f64().unwrap() > 0.0 && timing["peak_rss_bytes"].as_u64().unwrap() > 0, "{timing}");
         let accounts = timing["accounts"].as_u64().unwrap();

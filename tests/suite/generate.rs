@@ -57,7 +57,7 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_does_not() {
     generate(&a, &SMALL).success();
     generate(&b, &[&SMALL[..], &["--quiet"]].concat()).success().stdout("");
     assert_same_files(&a, &b);
-    assert_eq!(files(&a).len(), 22 + 3, "22 tables as files, threads as 3 parts (one per account)");
+    assert_eq!(files(&a).len(), 23 + 3, "23 tables as files, threads as 3 parts (one per account)");
     assert!(a.join("threads/part-00000.parquet").is_file());
     generate(&c, &["--accounts", "3", "--conversations", "300", "--seed", "6"]).success();
     let (fa, fc) = (files(&a), files(&c));

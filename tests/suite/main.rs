@@ -14,6 +14,7 @@ mod import_helpscout;
 mod ingest;
 mod layers;
 mod library;
+mod mail;
 mod metrics;
 mod office_hours;
 mod repl;

@@ -77,6 +77,9 @@ fn a_closed_pipe_ends_every_command_quietly() {
         vec!["audit", "verify", audit],
         vec!["audit", "run", "company", "--account", "1", "--month", "2026-10", "--out", "-"],
         vec!["generate", "--out", generated, "--accounts", "1", "--conversations", "5"],
+        vec!["mail", "--help"],
+        vec!["mail", "usage", "--help"],
+        vec!["mail", "usage", "--from", "success@vendor.test", "--dry-run"],
     ];
     for format in ["table", "csv", "json", "markdown", "html"] {
         for kind in ["company", "happiness", "usage"] {
@@ -126,6 +129,10 @@ fn hostile_values_never_panic_and_bad_dates_are_usage_errors() {
         vec!["sql", "SELECT 1", "--max-rows", "-1"],
         vec!["generate", "--out", out, "--conversations", "99999999999999999999999"],
         vec!["bench", "--sizes", "-5"],
+        vec!["mail", "usage", "--from", "s@v.test", "--dry-run", "--timeout", "0"],
+        vec!["mail", "usage", "--from", "s@v.test", "--dry-run", "--timeout", "99999999999999999999"],
+        vec!["mail", "usage", "--from", "s@v.test", "--dry-run", "--month", "+262142-12"],
+        vec!["mail", "usage", "--from", "s@v.test", "--dry-run", "--eml-dir", out],
     ];
     for args in &usage_errors {
         let output = deskql_bin().arg("--db").arg(&db).args(args).output().unwrap();
@@ -159,6 +166,13 @@ fn hostile_values_never_panic_and_bad_dates_are_usage_errors() {
         vec!["sql", "SELECT 1/0; SELECT 'x'::INTEGER"],
         vec!["sql", ".report company --account 1 --month +262142-12"],
         vec!["sql", ".maxrows 99999999999999999999999"],
+        vec!["mail", "usage", "--from", "", "--dry-run"],
+        vec!["mail", "usage", "--from", "\u{1}\u{1b}[2J", "--dry-run"],
+        vec!["mail", "usage", "--from", "s@v.test", "--smtp", "smtp://[::1"],
+        vec!["mail", "usage", "--from", "s@v.test", "--smtp", "smtp://127.0.0.1:0", "--timeout", "1", "--wait", "0"],
+        vec!["mail", "usage", "--from", "s@v.test", "--list-unsubscribe", "mailto:\u{1}", "--dry-run"],
+        vec!["mail", "usage", "--from", "s@v.test", "--account", "99999999999999999999", "--dry-run"],
+        vec!["mail", "usage", "--from", "s@v.test", "--month", "1900-02", "--dry-run"],
     ];
     for args in &other_failures {
         let output = deskql_bin().arg("--db").arg(&db).args(args).output().unwrap();

@@ -4,7 +4,8 @@
 //! insignificant whitespace, and every non-integral number rounded to
 //! `DECIMALS` places and printed without trailing zeros. Rounding absorbs
 //! the last-bit noise of parallel floating-point sums; 6 decimals is far
-//! below any figure a report shows (seconds, percents, counts).
+//! below any figure a report shows (seconds, percents, counts). Used by
+//! audits (`result_digest`) and by the usage batch's index (`digest`).
 
 use serde_json::{Map, Number, Value};
 
