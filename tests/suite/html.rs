@@ -8,9 +8,8 @@
 //! `DESKQL_KEEP_SCREENSHOTS=DIR` keeps the screenshots to look at.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::fixture::{assert_self_contained, chromium, deskql, golden};
+use crate::fixture::{assert_self_contained, deskql, golden};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -37,27 +36,9 @@ fn golden_db(tmp: &TempDir) -> PathBuf {
 
 /// Run chromium headless on `page` at `width` px with `extra` arguments.
 fn chromium_run(profile: &Path, page: &Path, width: u32, extra: &[String]) -> std::process::Output {
-    let output = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--virtual-time-budget=2000",
-        ])
-        .arg(format!("--window-size={},3000", width.max(500)))
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
-    output
+    let mut flags = vec!["--hide-scrollbars".to_string(), "--virtual-time-budget=2000".to_string()];
+    flags.extend_from_slice(extra);
+    crate::fixture::run_chromium(profile, page, (width.max(500), 3000), &flags)
 }
 
 /// The probe's measures: the page's scroll width and the resources it loaded.

@@ -536,21 +536,8 @@ fn mail_credentials_never_come_from_the_command_line() {
 /// it, takes a screenshot (kept with DESKQL_KEEP_SCREENSHOTS=DIR) and
 /// dumps the DOM it built: every section and the charts are there.
 fn render_in_chromium(tmp: &TempDir, html: &Path) {
-    let chromium = which("chromium").unwrap_or_else(|| {
-        panic!("chromium is not installed: this test renders the email's HTML part in Debian's headless chromium (`apt-get install -y chromium`; .ci/run does it)")
-    });
     let profile = tmp.path().join("chromium-profile");
-    let run = |extra: &str| {
-        let output = Command::new(&chromium)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=900,2000"])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(extra)
-            .arg(format!("file://{}", html.display()))
-            .output()
-            .expect("chromium runs");
-        assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
-        output
-    };
+    let run = |extra: &str| crate::fixture::run_chromium(&profile, html, (900, 2000), &[extra.to_string()]);
     let shot = tmp.path().join("mail.png");
     run(&format!("--screenshot={}", shot.display()));
     let png = std::fs::read(&shot).expect("chromium wrote the screenshot");
@@ -564,8 +551,4 @@ fn render_in_chromium(tmp: &TempDir, html: &Path) {
     }
     assert!(dom.contains("data-table=\"features\"") && dom.contains("Adoption of features"));
     assert_eq!(dom.matches("<svg").count(), 5, "one account-vs-benchmark chart per benchmarked figure");
-}
-
-fn which(program: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?.to_str()?.split(':').map(|dir| Path::new(dir).join(program)).find(|p| p.is_file())
 }

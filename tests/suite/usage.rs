@@ -587,7 +587,7 @@ print(con.sql("SELECT feature, uses FROM metrics.usage_features(1, DATE '2025-10
 fn the_html_report_renders_in_headless_chromium() {
     let tmp = TempDir::new().unwrap();
     let db = usage_db(&tmp, AS_OF);
-    let chromium = crate::fixture::chromium();
+    crate::fixture::chromium(); // fails first, saying how to install it, when chromium is missing
     for (account, enabled) in [("1", true), ("2", false)] {
         let html_path = tmp.path().join(format!("usage-{account}.html"));
         deskql(&db)
@@ -602,29 +602,7 @@ fn the_html_report_renders_in_headless_chromium() {
 
         let profile = tmp.path().join(format!("profile-{account}"));
         let shot = tmp.path().join(format!("shot-{account}.png"));
-        let url = format!("file://{}", html_path.display());
-        let common = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=900,2000",
-        ];
-        let run = |extra: &[String]| {
-            let output = Command::new(&chromium)
-                .args(common)
-                .arg(format!("--user-data-dir={}", profile.display()))
-                .args(extra)
-                .arg(&url)
-                .output()
-                .expect("chromium runs");
-            assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
-            output
-        };
+        let run = |extra: &[String]| crate::fixture::run_chromium(&profile, &html_path, (900, 2000), extra);
         run(&[format!("--screenshot={}", shot.display())]);
         let png = std::fs::read(&shot).expect("chromium wrote the screenshot");
         assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "a real screenshot ({} bytes)", png.len());

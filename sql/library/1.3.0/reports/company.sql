@@ -21,7 +21,7 @@ SELECT section, metric, label, unit, value, previous, change, change_unit, metri
 FROM metrics.company_compare($account, CAST($date_from AS DATE), CAST($date_to AS DATE), zone := $zone,
                              inboxes := CAST(string_split($inboxes, chr(31)) AS BIGINT[]), channels := string_split($channels, chr(31)),
                              with_tags := string_split($with_tags, chr(31)), viewer := $viewer, snap := $snap,
-                             office_hours := true)
+                             office_hours := $office_hours)
 ORDER BY ordinal;
 
 -- name: daily
