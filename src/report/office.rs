@@ -227,6 +227,11 @@ mod tests {
             "the account's, in Europe/Paris: Mon-Fri 09:00-17:00; then from 2026-03-16: Mon-Fri 08:00-12:00, 13:00-18:00; Sat 10:00-14:00; closed on 2026-04-06 (Easter Monday)"
         );
         assert_eq!(summary_text("open 24/7 except holidays", "account", "UTC", &[], &holidays), "open 24/7 except holidays; closed on 2026-04-06 (Easter Monday)");
+        // the first schedule shown may start within the period: "from", not "then from"
+        assert_eq!(
+            summary_text("office hours", "team", "Europe/Paris", &weeks[1..], &[]),
+            "the team's, in Europe/Paris: from 2026-03-16: Mon-Fri 08:00-12:00, 13:00-18:00; Sat 10:00-14:00"
+        );
     }
 
     #[test]
