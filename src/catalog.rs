@@ -149,6 +149,10 @@ pub fn drop_seq(conn: &Connection, seq: i32) -> Result<()> {
         }
     }
     conn.execute(&sql("forget_tables"), [seq])?;
+    // derived from the snapshot: its stored usage figures go with it
+    for statement in split_statements(&sql("forget_usage_figures")) {
+        conn.execute(statement.text, [seq])?;
+    }
     conn.execute(&sql("forget"), [seq])?;
     Ok(())
 }

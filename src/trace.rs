@@ -14,3 +14,10 @@ pub fn trace<T>(step: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
     eprintln!("trace: {step}: {:.3} s", started.elapsed().as_secs_f64());
     result
 }
+
+/// With `DESKQL_TRACE` set, print `trace: <what>` (a decision a step made).
+pub fn note(what: &str) {
+    if std::env::var_os("DESKQL_TRACE").is_some() {
+        eprintln!("trace: {what}");
+    }
+}

@@ -90,6 +90,35 @@ CREATE TABLE IF NOT EXISTS deskql_meta.mail_deliveries (
     error VARCHAR                     -- the server's or the connection's answer when failed
 );
 
+-- The Usage report's figures of every account for one month, stored by the
+-- first report that needs them and read by every later one (README "Usage
+-- report"; src/report/usage_figures.rs). Derived data: one set per
+-- snapshot, library SQL, month, deflection window and office-hours flag,
+-- deleted with its snapshot; audits recompute the figures instead.
+CREATE TABLE IF NOT EXISTS deskql_meta.usage_figure_sets (
+    snapshot_seq INTEGER NOT NULL,
+    content_hash VARCHAR NOT NULL,    -- the snapshot's, at the time
+    library_sha256 VARCHAR NOT NULL,  -- the library SQL that computed them
+    month_start DATE NOT NULL,        -- the month (each account's local month)
+    deflection_window BIGINT NOT NULL, -- seconds
+    office_hours BOOLEAN NOT NULL,
+    accounts BIGINT NOT NULL,
+    computed_at TIMESTAMP NOT NULL,   -- UTC
+    tool_version VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS deskql_meta.usage_figures (
+    snapshot_seq INTEGER NOT NULL,
+    library_sha256 VARCHAR NOT NULL,
+    month_start DATE NOT NULL,
+    deflection_window BIGINT NOT NULL,
+    office_hours BOOLEAN NOT NULL,
+    account_id BIGINT NOT NULL,
+    section VARCHAR NOT NULL,
+    metric VARCHAR NOT NULL,
+    value DOUBLE
+);
+
 -- SHA-256 of the schema's definition (this file, the generated history
 -- tables and views, the time-zone list) when it was last brought up to date:
 -- a read-write open with the same definition has nothing to do, and writes

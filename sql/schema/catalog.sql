@@ -38,6 +38,10 @@ INSERT INTO deskql_meta.snapshots VALUES ($1, $2, $3, now()::TIMESTAMP, $4, $5, 
 -- name: forget_tables
 DELETE FROM deskql_meta.snapshot_tables WHERE seq = $1;
 
+-- name: forget_usage_figures
+DELETE FROM deskql_meta.usage_figures WHERE snapshot_seq = $1;
+DELETE FROM deskql_meta.usage_figure_sets WHERE snapshot_seq = $1;
+
 -- name: forget
 DELETE FROM deskql_meta.snapshots WHERE seq = $1;
 

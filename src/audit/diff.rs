@@ -55,7 +55,7 @@ pub fn diff(db: &Path, args: &DiffArgs) -> Result<u8> {
     let at = |id: &String| {
         let mut one = args.report.clone();
         one.snapshot = vec![id.clone()];
-        report::build(&conn, &one, SCHEMA)
+        report::build_with(&conn, &one, SCHEMA, report::usage_figures::Figures::Recomputed)
     };
     let (before, after) = (at(before_id)?, at(after_id)?);
     let metrics = changed_metrics(&before.cards, &after.cards);

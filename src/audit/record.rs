@@ -136,7 +136,8 @@ pub fn tool(conn: &Connection) -> Result<Tool> {
 /// Recompute a report for `args` (pinned to its snapshot) with library
 /// `library` in schema `schema`: the result, its digest and the inputs.
 pub fn compute(conn: &Connection, args: &ReportArgs, schema: &str, snapshot: &SnapshotProof) -> Result<(Value, String, Vec<InputProof>)> {
-    let doc = report::build(conn, args, schema)?;
+    // never the stored usage figures: an audit recomputes from the base tables
+    let doc = report::build_with(conn, args, schema, report::usage_figures::Figures::Recomputed)?;
     let result = audited_result(&doc)?;
     let digest = canonical::digest(&result);
     let inputs = input_proofs(conn, snapshot.seq, args, doc.header.account.id)?;

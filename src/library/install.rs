@@ -11,9 +11,10 @@ use anyhow::{Context, Result, bail};
 use duckdb::{Connection, params};
 
 use super::{Library, SCHEMA, Version};
-use crate::sqltext::{quote_ident, render};
+use crate::sqltext::{named, quote_ident, render, split_statements};
 
 const CATALOGUE_SQL: &str = include_str!("../../sql/schema/catalogue.sql");
+const USAGE_FIGURES_SQL: &str = include_str!("../../sql/reports/usage_figures.sql");
 
 /// Where a version goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +113,16 @@ fn write_schema(conn: &Connection, library: &Library, schema: &str) -> Result<()
         appender.append_row(params![schema, o.name, o.kind, o.sha256, o.file, o.line as i64, o.doc])?;
     }
     appender.flush()?;
+    forget_stored_figures_of_other_libraries(conn)
+}
+
+/// Stored usage figures (`deskql_meta.usage_figures`) are keyed by the SQL
+/// that computed them; those of SQL no schema holds any more go.
+fn forget_stored_figures_of_other_libraries(conn: &Connection) -> Result<()> {
+    let sql = named(USAGE_FIGURES_SQL, "forget_other_libraries")?;
+    for statement in split_statements(&sql) {
+        conn.execute(statement.text, [])?;
+    }
     Ok(())
 }
 

@@ -17,6 +17,7 @@ pub mod render;
 pub mod spec;
 mod text;
 mod units;
+pub mod usage_figures;
 
 pub use spec::{ReportSpec, spec};
 pub use units::{display_difference, display_value, section_title};
@@ -366,8 +367,11 @@ pub fn help_text() -> String {
 
 /// `deskql report ...`.
 pub fn run(db: &Path, args: &ReportArgs) -> Result<u8> {
-    let conn = storage::open(db, Access::ReadOnly)?;
+    let mut conn = storage::open(db, Access::ReadOnly)?;
     warn_if_library_is_old(&conn)?;
+    if args.kind == ReportKind::Usage && !args.all_accounts {
+        conn = store_usage_figures(db, conn, args)?;
+    }
     if let Some(dir) = args.out_dir.as_deref().filter(|_| args.all_accounts) {
         return batch::run(db, &conn, args, dir);
     }
@@ -393,6 +397,40 @@ pub fn run_with_connection(conn: &Connection, args: &ReportArgs, out: &mut dyn W
     }
 }
 
+/// A usage report's one write (library 1.4.0 and later): every account's
+/// figures of its month, stored if they are not yet (`usage_figures`).
+/// Arguments the report will refuse are left for it to refuse.
+fn store_usage_figures(db: &Path, conn: Connection, args: &ReportArgs) -> Result<Connection> {
+    let Ok((resolved, header)) = resolve_with_header(&conn, args, SCHEMA) else { return Ok(conn) };
+    let queries = resolved.library.report_queries(resolved.kind.spec().queries)?;
+    if !usage_figures::two_phase(queries.text) {
+        return Ok(conn);
+    }
+    let key = usage_set_key(&resolved, &header);
+    usage_figures::store_missing(db, conn, queries.text, SCHEMA, &usage_parameters(&resolved, &key), &key)
+}
+
+/// The stored set a usage report reads.
+pub(crate) fn usage_set_key(resolved: &params::Resolved, header: &document::Header) -> usage_figures::SetKey {
+    usage_figures::SetKey {
+        seq: header.snapshot.seq,
+        content_hash: header.snapshot.content_hash.clone(),
+        library_sha256: header.library.sql_sha256.clone(),
+        month_start: resolved.date_from.to_string(),
+        deflection_window: resolved.deflection_window,
+        office_hours: resolved.office_hours,
+    }
+}
+
+/// The report's parameters with its snapshot named by sequence: the
+/// figures stored under `key` are those of that snapshot even if another
+/// is ingested meanwhile.
+pub(crate) fn usage_parameters(resolved: &params::Resolved, key: &usage_figures::SetKey) -> query::Parameters {
+    let mut parameters = resolved.parameters();
+    parameters.set("snap", duckdb::types::Value::BigInt(key.seq));
+    parameters
+}
+
 fn warn_if_library_is_old(conn: &Connection) -> Result<()> {
     let installed = library::installed_library(conn)?;
     if installed.version < library::latest().version {
@@ -406,8 +444,14 @@ fn warn_if_library_is_old(conn: &Connection) -> Result<()> {
 }
 
 /// Build the report document, reading library schema `schema` (`metrics`,
-/// or a side-by-side version for audits).
+/// or a side-by-side version for audits), and the stored usage figures.
 pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<ReportDoc> {
+    build_with(conn, args, schema, usage_figures::Figures::Stored)
+}
+
+/// `build`, saying where a usage report's figures of every account come
+/// from: audits recompute them from the base tables.
+pub fn build_with(conn: &Connection, args: &ReportArgs, schema: &str, figures: usage_figures::Figures) -> Result<ReportDoc> {
     if args.all_accounts {
         anyhow::bail!("--all-accounts writes one file per account: `deskql report usage --all-accounts --out-dir DIR`");
     }
@@ -416,8 +460,18 @@ pub fn build(conn: &Connection, args: &ReportArgs, schema: &str) -> Result<Repor
     let spec = resolved.kind.spec();
     let queries = resolved.library.report_queries(spec.queries)?;
     check_table_options(spec, queries.text, args, &header.library.version)?;
+    let two_phase = resolved.kind == ReportKind::Usage && usage_figures::two_phase(queries.text);
+    if two_phase {
+        let key = usage_set_key(&resolved, &header);
+        let parameters = usage_parameters(&resolved, &key);
+        usage_figures::prepare(conn, queries.text, schema, &parameters, &key, figures, resolved.zone.is_some())?;
+    }
     let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
-    let cards = query::run(conn, queries.text, cards_query, schema, &parameters)?;
+    let cards = query::run(conn, queries.text, cards_query, schema, &parameters);
+    if two_phase {
+        usage_figures::release(conn)?;
+    }
+    let cards = cards?;
     let tables = spec
         .tables
         .iter()

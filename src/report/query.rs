@@ -61,6 +61,16 @@ pub fn run(conn: &Connection, file: &str, name: &str, schema: &str, parameters: 
     Ok(Rows { schema, batches })
 }
 
+/// Run statement `name` of `file` (DDL or DML, no rows), its parameters
+/// bound by name.
+pub fn execute(conn: &Connection, file: &str, name: &str, parameters: &Parameters) -> Result<()> {
+    let sql = named(file, name)?;
+    let mut stmt = conn.prepare(&sql).with_context(|| format!("preparing {name}"))?;
+    let values = bound_values(&stmt, name, parameters)?;
+    crate::trace::trace(name, || Ok(stmt.execute(duckdb::params_from_iter(values)).map_err(clean_error)?)).with_context(|| format!("running {name}"))?;
+    Ok(())
+}
+
 /// Run a small lookup query and return its rows as values.
 pub fn values(conn: &Connection, file: &str, name: &str, parameters: &Parameters) -> Result<Vec<Vec<Value>>> {
     let sql = named(file, name)?;

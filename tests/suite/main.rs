@@ -26,3 +26,4 @@ mod tables;
 mod temporal;
 mod trust;
 mod usage;
+mod usage_figures;
