@@ -46,3 +46,8 @@ SELECT $seq, $content_hash, $library_sha256, CAST($month_start AS DATE), $deflec
 -- After a library install: sets computed by SQL no schema has any more.
 DELETE FROM deskql_meta.usage_figures WHERE library_sha256 NOT IN (SELECT sql_sha256 FROM deskql_meta.library);
 DELETE FROM deskql_meta.usage_figure_sets WHERE library_sha256 NOT IN (SELECT sql_sha256 FROM deskql_meta.library);
+
+-- name: forget_all
+-- `deskql bench`: time the first report of a month again.
+DELETE FROM deskql_meta.usage_figures;
+DELETE FROM deskql_meta.usage_figure_sets;

@@ -294,6 +294,9 @@ fn print_report_results(out: &mut dyn Write, results: &[SizeResult]) -> Result<(
         if let Some(ratio) = r.office_hours_ratio {
             writeln!(out, "{} conversations: company report with --office-hours / without, largest account: {ratio:.2} (target ≤1.5)", r.conversations)?;
         }
+        if let Some(ratio) = reports::first_usage_report_ratio(&r.reports) {
+            writeln!(out, "{} conversations: first usage report of the month / the batch computing every account: {ratio:.2} (target <1.5)", r.conversations)?;
+        }
     }
     Ok(())
 }

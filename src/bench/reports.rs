@@ -9,6 +9,9 @@
 //! (scope `all accounts, figures only`), to show what the documents cost.
 //! The company report is also timed with `--office-hours` for the largest
 //! account, next to the calendar one (issue 12's target: within 1.5x of it).
+//! The usage report is timed twice (library 1.4.0): the first of the month,
+//! which computes and stores every account's figures, and the later ones,
+//! which read them; the batch is timed with nothing stored.
 
 use std::path::Path;
 
@@ -94,6 +97,31 @@ fn time_largest(db: &Path, kind: ReportKind, (account, user): (i64, i64), extra:
     })
 }
 
+/// The usage report of the largest account when no report of the month
+/// has run yet on the snapshot: it computes every account's figures and
+/// stores them (`report::usage_figures`); the timing after it, `usage`, is
+/// of the reports that read them. The median of `runs`, the store emptied
+/// before each.
+fn time_first_usage_report(db: &Path, (account, user): (i64, i64), runs: usize, env: &[(&str, &str)]) -> Result<ReportTiming> {
+    let mut all = Vec::new();
+    for _ in 0..runs.max(1) {
+        forget_stored_usage_figures(db)?;
+        all.push(run_report(db, ReportKind::Usage, account, user, &[], env)?);
+    }
+    Ok(ReportTiming {
+        report: format!("{} (first of the month)", ReportKind::Usage.name()),
+        scope: "one account".to_string(),
+        accounts: 1,
+        seconds: median(&all.iter().map(|r| r.seconds).collect::<Vec<_>>()),
+        peak_rss_bytes: all.iter().map(|r| r.peak_rss_bytes).max().unwrap_or(0),
+    })
+}
+
+fn forget_stored_usage_figures(db: &Path) -> Result<()> {
+    let conn = crate::storage::open(db, crate::storage::Access::ReadWrite { wait: std::time::Duration::from_secs(30) })?;
+    crate::report::usage_figures::forget_all(&conn)
+}
+
 /// The monthly batch: every account's usage report of the month as HTML
 /// files (in a folder beside the database, removed afterwards).
 fn usage_batch(db: &Path, env: &[(&str, &str)]) -> Result<measure::Run> {
@@ -115,6 +143,9 @@ pub fn measure_reports(db: &Path, runs: usize, env: &[(&str, &str)]) -> Result<V
     let Some(&largest) = subjects.accounts.first() else { return Ok(Vec::new()) };
     let mut timings = Vec::new();
     for kind in TIMED {
+        if kind == ReportKind::Usage {
+            timings.push(time_first_usage_report(db, largest, runs, env)?);
+        }
         timings.push(time_largest(db, kind, largest, &[], runs, env)?);
         if kind == ReportKind::Company {
             timings.push(time_largest(db, kind, largest, &[OFFICE_HOURS], runs, env)?);
@@ -122,6 +153,8 @@ pub fn measure_reports(db: &Path, runs: usize, env: &[(&str, &str)]) -> Result<V
         // A benchmarked report computes every account's figures anyway: for
         // all accounts, the batch does it once.
         let all: Vec<measure::Run> = if kind.spec().benchmarked {
+            // computing every account's figures, as a batch with none stored does
+            forget_stored_usage_figures(db)?;
             vec![usage_batch(db, env)?]
         } else {
             subjects.accounts.iter().map(|&(a, u)| run_report(db, kind, a, u, &[], env)).collect::<Result<_>>()?
@@ -153,4 +186,14 @@ pub fn office_hours_ratio(timings: &[ReportTiming]) -> Option<f64> {
     let one = |report: &str| timings.iter().find(|t| t.report == report && t.scope == "one account").map(|t| t.seconds);
     let company = ReportKind::Company.name();
     Some(one(&format!("{company} {OFFICE_HOURS}"))? / one(company)?)
+}
+
+/// The first usage report of a month (which computes and stores every
+/// account's figures) over the batch that computes them (issue 15's target:
+/// under 1.5x).
+pub fn first_usage_report_ratio(timings: &[ReportTiming]) -> Option<f64> {
+    let usage = ReportKind::Usage.name();
+    let first = timings.iter().find(|t| t.report == format!("{usage} (first of the month)"))?.seconds;
+    let batch = timings.iter().find(|t| t.report == usage && t.scope == "all accounts")?.seconds;
+    Some(first / batch)
 }

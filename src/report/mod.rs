@@ -466,22 +466,49 @@ pub fn build_with(conn: &Connection, args: &ReportArgs, schema: &str, figures: u
         let parameters = usage_parameters(&resolved, &key);
         usage_figures::prepare(conn, queries.text, schema, &parameters, &key, figures, resolved.zone.is_some())?;
     }
-    let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
-    let cards = query::run(conn, queries.text, cards_query, schema, &parameters);
+    // Since library 1.4.0 a report's queries may `prepare` the period's
+    // facts once (TEMP tables that its cards and tables read) and `release`
+    // them: whatever happens in between, they are dropped.
+    let prepared = named(queries.text, PREPARE).is_ok();
+    let rows = if prepared { query::run_script(conn, queries.text, PREPARE, schema, &parameters) } else { Ok(()) }
+        .and_then(|()| cards_and_tables(conn, queries.text, spec, &resolved, schema, &parameters));
+    let released = if prepared { query::run_script(conn, queries.text, RELEASE, schema, &parameters) } else { Ok(()) };
     if two_phase {
         usage_figures::release(conn)?;
     }
-    let cards = cards?;
+    let (cards, tables) = rows?;
+    released?;
+    assemble(conn, args, &resolved, header, &cards, tables)
+}
+
+/// The report query that computes what its other queries share, and the one
+/// that drops it (library 1.4.0 and later).
+const PREPARE: &str = "prepare";
+const RELEASE: &str = "release";
+
+type TableRows = Vec<(&'static spec::TableSpec, query::Rows)>;
+
+/// The rows of the cards and of every table the version's queries have.
+fn cards_and_tables(
+    conn: &Connection,
+    queries: &str,
+    spec: &'static ReportSpec,
+    resolved: &params::Resolved,
+    schema: &str,
+    parameters: &query::Parameters,
+) -> Result<(query::Rows, TableRows)> {
+    let cards_query = if resolved.compare { "cards_compare" } else { "cards" };
+    let cards = query::run(conn, queries, cards_query, schema, parameters)?;
     let tables = spec
         .tables
         .iter()
-        .filter(|t| named(queries.text, t.name).is_ok())
+        .filter(|t| named(queries, t.name).is_ok())
         .map(|t| {
-            let name = office::table_query(queries.text, t.name, resolved.office_hours);
-            Ok((t, query::run(conn, queries.text, &name, schema, &parameters)?))
+            let name = office::table_query(queries, t.name, resolved.office_hours);
+            Ok((t, query::run(conn, queries, &name, schema, parameters)?))
         })
         .collect::<Result<Vec<_>>>()?;
-    assemble(conn, args, &resolved, header, &cards, tables)
+    Ok((cards, tables))
 }
 
 /// The document from its header and the rows of its cards and tables: what

@@ -17,7 +17,7 @@ use duckdb::Connection;
 use duckdb::types::Value;
 
 use crate::library::install::in_schema;
-use crate::sqltext::named;
+use crate::sqltext::{named, split_statements};
 
 /// Named parameter values, bound by name into whichever queries use them.
 #[derive(Debug, Clone, Default)]
@@ -61,11 +61,18 @@ pub fn run(conn: &Connection, file: &str, name: &str, schema: &str, parameters: 
     Ok(Rows { schema, batches })
 }
 
-/// Run statement `name` of `file` (DDL or DML, no rows), its parameters
-/// bound by name.
-pub fn execute(conn: &Connection, file: &str, name: &str, parameters: &Parameters) -> Result<()> {
-    let sql = named(file, name)?;
-    let mut stmt = conn.prepare(&sql).with_context(|| format!("preparing {name}"))?;
+/// Run every statement of section `name` of `file` (DDL or DML, no rows)
+/// against library schema `schema`, each with its parameters bound by name.
+pub fn run_script(conn: &Connection, file: &str, name: &str, schema: &str, parameters: &Parameters) -> Result<()> {
+    let script = in_schema(&named(file, name)?, schema);
+    for statement in split_statements(&script) {
+        execute(conn, statement.text, name, parameters)?;
+    }
+    Ok(())
+}
+
+fn execute(conn: &Connection, sql: &str, name: &str, parameters: &Parameters) -> Result<()> {
+    let mut stmt = conn.prepare(sql).with_context(|| format!("preparing {name}"))?;
     let values = bound_values(&stmt, name, parameters)?;
     crate::trace::trace(name, || Ok(stmt.execute(duckdb::params_from_iter(values)).map_err(clean_error)?)).with_context(|| format!("running {name}"))?;
     Ok(())

@@ -29,8 +29,8 @@ use duckdb::Connection;
 use duckdb::types::Value;
 
 use super::query::{self, Parameters};
-use crate::library::install::in_schema;
-use crate::sqltext::{named, split_statements};
+use crate::library::SCHEMA;
+use crate::sqltext::named;
 use crate::storage::{self, Access};
 
 const SQL: &str = include_str!("../../sql/reports/usage_figures.sql");
@@ -177,6 +177,12 @@ pub fn store_missing(
     storage::open(db, Access::ReadOnly)
 }
 
+/// Forget every stored set (`deskql bench` times the first report of a
+/// month, which computes them, as well as the later ones).
+pub fn forget_all(conn: &Connection) -> Result<()> {
+    run_script(conn, "forget_all", &Parameters::default())
+}
+
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text)
 }
@@ -187,17 +193,12 @@ fn compute_month(conn: &Connection, usage_queries: &str, schema: &str, parameter
 
 /// `INSERT INTO temp.main.<table>` the rows of report query `name`.
 fn fill_from_query(conn: &Connection, queries: &str, name: &str, table: &str, schema: &str, parameters: &Parameters) -> Result<()> {
-    let select = in_schema(&named(queries, name)?, schema);
+    let select = named(queries, name)?;
     let file = format!("-- name: {name}\nINSERT INTO temp.main.{table}\n{select}\n");
-    query::execute(conn, &file, name, parameters).with_context(|| format!("computing the usage figures ({name})"))
+    query::run_script(conn, &file, name, schema, parameters).with_context(|| format!("computing the usage figures ({name})"))
 }
 
-/// Run every statement of the named script of `usage_figures.sql`.
+/// Run the named script of `usage_figures.sql`.
 fn run_script(conn: &Connection, name: &str, parameters: &Parameters) -> Result<()> {
-    let script = named(SQL, name)?;
-    for statement in split_statements(&script) {
-        let file = format!("-- name: {name}\n{}\n", statement.text);
-        query::execute(conn, &file, name, parameters)?;
-    }
-    Ok(())
+    query::run_script(conn, SQL, name, SCHEMA, parameters)
 }

@@ -56,7 +56,8 @@ fn a_record_holds_the_provenance_and_verifies() {
     let installed = query(&db, "SELECT version FROM deskql_meta.library WHERE schema_name = 'metrics'").remove(0);
     assert_eq!(audit["library"]["version"], installed.as_str(), "the installed library by default");
     let objects: Vec<&str> = audit["library"]["objects"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
-    for used in ["metrics.company", "metrics.activity", "metrics.fact_threads_at", "metrics.period", "metrics.to_utc"] {
+    // library 1.4.0: the cards and tables read the period's facts (`window_threads`) through the `_of` macros
+    for used in ["metrics.company", "metrics.company_of", "metrics.activity_of", "metrics.window_threads", "metrics.fact_threads_at", "metrics.period", "metrics.to_utc"] {
         assert!(objects.contains(&used), "{used} in {objects:?}");
     }
     assert!(!objects.contains(&"metrics.happiness_ratings"), "only what the company report uses");

@@ -18,6 +18,7 @@ mod mail;
 mod metrics;
 mod office_hours;
 mod repl;
+mod report_facts;
 mod reports;
 mod robustness;
 mod seed;
