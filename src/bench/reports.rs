@@ -88,13 +88,18 @@ fn run_report(db: &Path, kind: ReportKind, account: i64, user: i64, extra: &[&st
 fn time_largest(db: &Path, kind: ReportKind, (account, user): (i64, i64), extra: &[&str], runs: usize, env: &[(&str, &str)]) -> Result<ReportTiming> {
     let one: Vec<measure::Run> = (0..runs.max(1)).map(|_| run_report(db, kind, account, user, extra, env)).collect::<Result<_>>()?;
     let name = if extra.is_empty() { kind.name().to_string() } else { format!("{} {}", kind.name(), extra.join(" ")) };
-    Ok(ReportTiming {
-        report: name,
+    Ok(one_account(name, &one))
+}
+
+/// One account's timing from its runs: the median time, the highest peak RSS.
+fn one_account(report: String, runs: &[measure::Run]) -> ReportTiming {
+    ReportTiming {
+        report,
         scope: "one account".to_string(),
         accounts: 1,
-        seconds: median(&one.iter().map(|r| r.seconds).collect::<Vec<_>>()),
-        peak_rss_bytes: one.iter().map(|r| r.peak_rss_bytes).max().unwrap_or(0),
-    })
+        seconds: median(&runs.iter().map(|r| r.seconds).collect::<Vec<_>>()),
+        peak_rss_bytes: runs.iter().map(|r| r.peak_rss_bytes).max().unwrap_or(0),
+    }
 }
 
 /// The usage report of the largest account when no report of the month
@@ -108,13 +113,7 @@ fn time_first_usage_report(db: &Path, (account, user): (i64, i64), runs: usize, 
         forget_stored_usage_figures(db)?;
         all.push(run_report(db, ReportKind::Usage, account, user, &[], env)?);
     }
-    Ok(ReportTiming {
-        report: format!("{} (first of the month)", ReportKind::Usage.name()),
-        scope: "one account".to_string(),
-        accounts: 1,
-        seconds: median(&all.iter().map(|r| r.seconds).collect::<Vec<_>>()),
-        peak_rss_bytes: all.iter().map(|r| r.peak_rss_bytes).max().unwrap_or(0),
-    })
+    Ok(one_account(format!("{} (first of the month)", ReportKind::Usage.name()), &all))
 }
 
 fn forget_stored_usage_figures(db: &Path) -> Result<()> {

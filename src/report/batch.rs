@@ -169,14 +169,9 @@ fn month_documents(conn: &Connection, args: &ReportArgs, accounts: Vec<(Resolved
     let single = first.library.report_queries(spec.queries)?;
     super::check_table_options(spec, single.text, args, &first_header.library.version)?;
     let parameters = first.parameters();
-    let two_phase = super::usage_figures::two_phase(single.text);
-    if two_phase {
-        // every account's figures of the month: the stored set, or computed
-        // here (phase 1 of the single report, whose query it runs)
-        let key = super::usage_set_key(first, first_header);
-        let figures_parameters = super::usage_parameters(first, &key);
-        super::usage_figures::prepare(conn, single.text, SCHEMA, &figures_parameters, &key, super::usage_figures::Figures::Stored, false)?;
-    }
+    // every account's figures of the month: the stored set, or computed
+    // here (phase 1 of the single report, whose query it runs)
+    let two_phase = super::prepare_usage_figures(conn, single.text, SCHEMA, first, first_header, super::usage_figures::Figures::Stored, false)?;
     let cards = query::run(conn, queries.text, "cards", SCHEMA, &parameters);
     if two_phase {
         super::usage_figures::release(conn)?;

@@ -410,8 +410,30 @@ fn store_usage_figures(db: &Path, conn: Connection, args: &ReportArgs) -> Result
     usage_figures::store_missing(db, conn, queries.text, SCHEMA, &usage_parameters(&resolved, &key), &key)
 }
 
+/// Phase 1 of a usage report (library 1.4.0 and later, `usage_figures`):
+/// every account's figures of the month in `conn`'s TEMP tables, stored or
+/// computed as `figures` says, and the account's own (`own_zone`: in the
+/// report's `--tz`). `usage_queries` is the version's `usage.sql`. Returns
+/// whether there was a phase 1: then `usage_figures::release` drops it.
+pub(crate) fn prepare_usage_figures(
+    conn: &Connection,
+    usage_queries: &str,
+    schema: &str,
+    resolved: &params::Resolved,
+    header: &document::Header,
+    figures: usage_figures::Figures,
+    own_zone: bool,
+) -> Result<bool> {
+    if resolved.kind != ReportKind::Usage || !usage_figures::two_phase(usage_queries) {
+        return Ok(false);
+    }
+    let key = usage_set_key(resolved, header);
+    usage_figures::prepare(conn, usage_queries, schema, &usage_parameters(resolved, &key), &key, figures, own_zone)?;
+    Ok(true)
+}
+
 /// The stored set a usage report reads.
-pub(crate) fn usage_set_key(resolved: &params::Resolved, header: &document::Header) -> usage_figures::SetKey {
+fn usage_set_key(resolved: &params::Resolved, header: &document::Header) -> usage_figures::SetKey {
     usage_figures::SetKey {
         seq: header.snapshot.seq,
         content_hash: header.snapshot.content_hash.clone(),
@@ -425,7 +447,7 @@ pub(crate) fn usage_set_key(resolved: &params::Resolved, header: &document::Head
 /// The report's parameters with its snapshot named by sequence: the
 /// figures stored under `key` are those of that snapshot even if another
 /// is ingested meanwhile.
-pub(crate) fn usage_parameters(resolved: &params::Resolved, key: &usage_figures::SetKey) -> query::Parameters {
+fn usage_parameters(resolved: &params::Resolved, key: &usage_figures::SetKey) -> query::Parameters {
     let mut parameters = resolved.parameters();
     parameters.set("snap", duckdb::types::Value::BigInt(key.seq));
     parameters
@@ -460,12 +482,7 @@ pub fn build_with(conn: &Connection, args: &ReportArgs, schema: &str, figures: u
     let spec = resolved.kind.spec();
     let queries = resolved.library.report_queries(spec.queries)?;
     check_table_options(spec, queries.text, args, &header.library.version)?;
-    let two_phase = resolved.kind == ReportKind::Usage && usage_figures::two_phase(queries.text);
-    if two_phase {
-        let key = usage_set_key(&resolved, &header);
-        let parameters = usage_parameters(&resolved, &key);
-        usage_figures::prepare(conn, queries.text, schema, &parameters, &key, figures, resolved.zone.is_some())?;
-    }
+    let two_phase = prepare_usage_figures(conn, queries.text, schema, &resolved, &header, figures, resolved.zone.is_some())?;
     // Since library 1.4.0 a report's queries may `prepare` the period's
     // facts once (TEMP tables that its cards and tables read) and `release`
     // them: whatever happens in between, they are dropped.

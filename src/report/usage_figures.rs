@@ -136,6 +136,8 @@ pub fn is_stored(conn: &Connection, key: &SetKey) -> Result<bool> {
 /// Compute the set and store it, in one transaction of a read-write
 /// connection.
 pub fn store(conn: &Connection, usage_queries: &str, schema: &str, parameters: &Parameters, key: &SetKey) -> Result<()> {
+    // asked again under the writer's lock: another report may have stored
+    // the set since this one looked, read-only
     if is_stored(conn, key)? {
         return Ok(());
     }
