@@ -66,3 +66,27 @@ fn a_tiny_bench_measures_every_figure_against_its_baseline() {
         assert!(result[field].as_u64().unwrap() > 0, "{field}");
     }
 }
+
+#[test]
+fn an_ingest_only_bench_measures_the_ingests_and_nothing_else() {
+    let tmp = TempDir::new().unwrap();
+    let json = tmp.path().join("bench.json");
+    Command::cargo_bin("deskql")
+        .unwrap()
+        .args(["bench", "--ingest-only", "--sizes", "150", "--accounts", "2", "--runs", "1", "--memory-limit", "1GB"])
+        .arg("--work")
+        .arg(tmp.path().join("work"))
+        .arg("--json")
+        .arg(&json)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("ratio (≤1.5)"));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let result = &doc["results"][0];
+    for field in ["ingest_first_ratio", "ingest_second_ratio"] {
+        let ratio = result[field].as_f64().unwrap();
+        assert!(ratio.is_finite() && ratio > 0.0, "{field} = {ratio}");
+    }
+    assert!(result["startup_s"].is_null() && result["repl_startup_s"].is_null(), "{result}");
+    assert_eq!(result["reports"].as_array().unwrap().len(), 0, "{result}");
+}
