@@ -1,6 +1,6 @@
 """Time one report's SQL through an opt-level 3 DuckDB (the official Python
 client), to compare with the targets of issue 15, which are set for DuckDB
-at opt-level 3 while the dev profile builds it at opt-level 1 (README "Set
+at opt-level 3 while the dev profile builds it at opt-level 1, as -Og (README "Set
 up"). Runs the library version's report queries in the order deskql runs
 them (history window, period, `prepare` if any, cards, the tables,
 `release`) on a new read-only connection per run, and prints the median of
