@@ -12,7 +12,7 @@ use crate::contract::Table;
 use crate::sqltext::{quote_ident, render};
 
 use super::Mode;
-use super::stage::{source_name, stage_name};
+use super::stage::stage_name;
 use super::template;
 
 #[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -61,18 +61,6 @@ pub fn apply_table(conn: &Connection, table: &Table, seq: i32, mode: Mode) -> Re
     }
     conn.execute_batch(&format!("DROP TABLE {diff}"))?;
     Ok(changes)
-}
-
-/// Write every row of a table's files as a new version at snapshot `seq`,
-/// straight from the files' view and before the rows are checked: the
-/// first snapshot of a database (see "Written first" in `ingest`).
-pub fn write_first(conn: &Connection, table: &Table, seq: i32) -> Result<Changes> {
-    let name = quote_ident(&table.name);
-    let source = source_name(&table.name);
-    let columns = crate::storage::column_list(table);
-    let values = [("table", name.as_str()), ("stage", source.as_str()), ("columns", columns.as_str())];
-    let inserted = conn.execute(&render(template::INSERT_ALL, &values), [seq])? as i64;
-    Ok(Changes { inserted, ..Changes::default() })
 }
 
 fn has_current_rows(conn: &Connection, table: &str) -> Result<bool> {

@@ -6,20 +6,9 @@
 //!    access yet, so a bad folder never even takes the write lock);
 //! 2. open the database (bounded wait for the single-writer lock) and decide
 //!    whether this content is already there (idempotent re-runs are no-ops);
-//! 3. in one transaction: stage every table as a view over its files with
-//!    casts, validate, and only if nothing is wrong apply the diff and
-//!    record the snapshot; any error or a kill before COMMIT leaves the file
-//!    untouched.
-//!
-//! Written first: the first snapshot of a database (no snapshot yet, a new
-//! file usually) has nothing to diff, so every row is written. There, a
-//! table whose files need no cast that can fail is written to history
-//! before it is checked, and its checks scan DuckDB's own storage
-//! (`stage::stage_written`) instead of decoding its Parquet files again:
-//! each file is decoded once, not two or three times. The write is inside
-//! the same transaction, so a refused snapshot still leaves the database as
-//! it was. A broken rule is still located by file and row: only then are
-//! the files read again.
+//! 3. in one transaction: stage every table into temp tables with casts,
+//!    validate, and only if nothing is wrong apply the diff and record the
+//!    snapshot; any error or a kill before COMMIT leaves the file untouched.
 
 mod apply;
 mod columns;
@@ -28,7 +17,6 @@ mod problems;
 mod stage;
 mod template;
 
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -330,32 +318,22 @@ fn stage_validate_apply(
     progress: &ProgressBar,
 ) -> Result<Summary> {
     let contract = Contract::get();
-    // "Written first" (see the module's comment): the sequence the first
-    // snapshot of a database takes, known before anything is written.
-    let write_first_seq = match replacing {
-        None if catalog::latest(conn)?.is_none() => Some(catalog::next_seq(conn)?),
-        _ => None,
-    };
-    let mut written: BTreeMap<String, Changes> = BTreeMap::new();
     let mut staged = Vec::new();
     let mut unreadable = Vec::new();
     for table in &contract.tables {
         progress.set_message(format!("validating {}", table.name));
         progress.inc(1);
         match found.tables.get(&table.name) {
-            Some(files) => match trace(&format!("stage {}", table.name), || stage::stage_table(conn, table, files, problems))? {
-                stage::Staged::Unreadable => unreadable.push(table.name.clone()),
-                stage::Staged::Readable { exact } => {
-                    if let (Some(seq), true) = (write_first_seq, exact) {
-                        let changes = trace(&format!("write {}", table.name), || apply::write_first(conn, table, seq))?;
-                        stage::stage_written(conn, table, seq)?;
-                        written.insert(table.name.clone(), changes);
-                    }
+            Some(files) => {
+                let staged_ok = trace(&format!("stage {}", table.name), || stage::stage_table(conn, table, files, problems))?;
+                if staged_ok {
                     trace(&format!("check {}", table.name), || stage::check_rows(conn, table, files, problems))?;
                     trace(&format!("warnings {}", table.name), || stage::check_warnings(conn, table, files, problems))?;
                     staged.push(table.name.clone());
+                } else {
+                    unreadable.push(table.name.clone());
                 }
-            },
+            }
             None if args.mode == Mode::Full => stage::stage_empty(conn, table)?,
             None => {}
         }
@@ -380,10 +358,7 @@ fn stage_validate_apply(
     if let Some(seq) = replacing {
         catalog::drop_seq(conn, seq)?;
     }
-    let seq = match write_first_seq {
-        Some(seq) => seq,
-        None => catalog::next_seq(conn)?,
-    };
+    let seq = catalog::next_seq(conn)?;
     let mut tables = Vec::new();
     for table in &contract.tables {
         progress.set_message(format!("applying {}", table.name));
@@ -392,10 +367,7 @@ fn stage_validate_apply(
         if input.is_none() && incremental {
             continue;
         }
-        let changes = match written.get(&table.name) {
-            Some(changes) => *changes,
-            None => trace(&format!("apply {}", table.name), || apply::apply_table(conn, table, seq, args.mode))?,
-        };
+        let changes = trace(&format!("apply {}", table.name), || apply::apply_table(conn, table, seq, args.mode))?;
         tables.push(TableSummary { table: table.name.clone(), input_rows: input.map(|f| f.rows), changes });
     }
     record_snapshot(conn, seq, id, taken_at, args, found, &tables)?;

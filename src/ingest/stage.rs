@@ -11,26 +11,8 @@ use super::discover::{TableFiles, expected_form, type_is_compatible, type_is_exa
 use super::problems::Problems;
 use super::template;
 
-/// The staging view of a table: what the checks and the diff read (the
-/// files' view, or the rows already written to history: see `stage_written`).
 pub fn stage_name(table: &str) -> String {
     quote_ident(&format!("stage_{table}"))
-}
-
-/// The files' view of a table: its Parquet rows cast to the contract, with
-/// where each row comes from (`_part`, `_row`) and the raw value of each
-/// column whose cast may fail. Broken rules are located in it.
-pub fn source_name(table: &str) -> String {
-    quote_ident(&format!("source_{table}"))
-}
-
-/// How a table's files were staged.
-pub enum Staged {
-    /// Their columns make staging impossible (the problems are recorded).
-    Unreadable,
-    /// Staged. `exact`: every contract column the files hold is already of
-    /// its contract type, so no value can fail its cast.
-    Readable { exact: bool },
 }
 
 fn raw_name(column: &str) -> String {
@@ -115,26 +97,25 @@ fn with_default(column: &Column, source: &Source, value: String) -> String {
     }
 }
 
-/// Stage one table's files as a view over them, which the staging view
-/// reads until `stage_written` points it at history instead.
-pub fn stage_table(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<Staged> {
+/// Stage one table's files as a view over them. Returns false (with
+/// problems recorded) when the files' columns make staging impossible.
+pub fn stage_table(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<bool> {
     let errors_before = problems.errors().count();
     let sources = column_sources(table, files, problems);
     if problems.errors().count() > errors_before {
-        return Ok(Staged::Unreadable);
+        return Ok(false);
     }
     let paths = joined_paths(files)?;
     let variable = files_variable(&table.name);
     conn.execute(&render(template::STAGE_FILES, &[("files_variable", &variable)]), [paths])
         .with_context(|| format!("listing the files of {}", table.name))?;
-    let source = source_name(&table.name);
     let stage = stage_name(&table.name);
     let select = select_list(&sources);
     let hash = crate::storage::hash_expression(table);
     let part = virtual_column(files, "file_index", "INTEGER");
     let row = virtual_column(files, "file_row_number", "BIGINT");
     let values = [
-        ("source", source.as_str()),
+        ("stage", stage.as_str()),
         ("select_list", select.as_str()),
         ("hash", hash.as_str()),
         ("files_variable", variable.as_str()),
@@ -142,25 +123,8 @@ pub fn stage_table(conn: &Connection, table: &Table, files: &TableFiles, problem
         ("row", row.as_str()),
     ];
     conn.execute_batch(&render(template::STAGE_CREATE, &values)).with_context(|| format!("reading {}", file_label(files)))?;
-    conn.execute_batch(&render(template::STAGE_FILES_VIEW, &[("stage", &stage), ("source", &source)]))?;
     check_casts(conn, table, files, &sources, problems)?;
-    let exact = sources.iter().all(|(_, source)| !matches!(source, Source::Cast(_)));
-    Ok(Staged::Readable { exact })
-}
-
-/// Point a table's staging view at its rows written to history as snapshot
-/// `seq` (`stage_written.sql`), so that the checks read them there.
-pub fn stage_written(conn: &Connection, table: &Table, seq: i32) -> Result<()> {
-    let values = [
-        ("stage", stage_name(&table.name)),
-        ("source", source_name(&table.name)),
-        ("columns", crate::storage::column_list(table)),
-        ("table", quote_ident(&table.name)),
-        ("seq", seq.to_string()),
-    ];
-    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    conn.execute_batch(&render(template::STAGE_WRITTEN, &values))?;
-    Ok(())
+    Ok(true)
 }
 
 /// One of DuckDB's virtual columns of `read_parquet` (where a row comes
@@ -217,12 +181,10 @@ fn key_text(table: &Table) -> String {
     format!("concat_ws(', ', {})", parts.join(", "))
 }
 
-/// The first row (by file and row) breaking `condition`, and how many do:
-/// read from the files' view, which knows where each row comes from.
 fn first_violation(conn: &Connection, table: &Table, value: &str, condition: &str) -> Result<Option<Violation>> {
-    let source = source_name(&table.name);
+    let stage = stage_name(&table.name);
     let keys = key_text(table);
-    let sql = render(template::CHECK_ROWS, &[("stage", &source), ("key_text", &keys), ("value", value), ("condition", condition)]);
+    let sql = render(template::CHECK_ROWS, &[("stage", &stage), ("key_text", &keys), ("value", value), ("condition", condition)]);
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     match rows.next()? {
@@ -468,15 +430,8 @@ pub fn check_warnings(conn: &Connection, table: &Table, files: &TableFiles, prob
         let Some(query) = template::warning_query(&warning.query) else {
             bail!("the contract's warning {}.{} names query {}, which deskql does not have", table.name, warning.name, warning.query);
         };
-        let render_on = |relation: &str| render(query, &[("stage", relation), ("key_text", &key_text(table))]);
-        let found: bool = conn
-            .query_row(&format!("SELECT EXISTS ({})", render_on(&stage_name(&table.name)).trim_end().trim_end_matches(';')), [], |r| r.get(0))
-            .with_context(|| format!("running the check {} of {}", warning.name, table.name))?;
-        if !found {
-            continue;
-        }
-        // Found in the staging view: located in the files' view.
-        let mut stmt = conn.prepare(&render_on(&source_name(&table.name))).with_context(|| format!("preparing the check {} of {}", warning.name, table.name))?;
+        let sql = render(query, &[("stage", &stage_name(&table.name)), ("key_text", &key_text(table))]);
+        let mut stmt = conn.prepare(&sql).with_context(|| format!("preparing the check {} of {}", warning.name, table.name))?;
         let mut rows = stmt.query([])?;
         if let Some(row) = rows.next()? {
             let v = Violation { count: row.get(0)?, part: row.get(1)?, row: row.get(2)?, key: row.get(3)?, value: None };
@@ -487,8 +442,7 @@ pub fn check_warnings(conn: &Connection, table: &Table, files: &TableFiles, prob
 }
 
 fn check_duplicates(conn: &Connection, table: &Table, files: &TableFiles, problems: &mut Problems) -> Result<()> {
-    // the rows of a duplicated key, by file and row: from the files' view
-    let stage = source_name(&table.name);
+    let stage = stage_name(&table.name);
     let keys: Vec<String> = table.key.iter().map(|k| quote_ident(k)).collect();
     let sql = render(template::CHECK_DUPLICATES, &[("stage", &stage), ("keys", &keys.join(", ")), ("key_text", &key_text(table))]);
     let mut stmt = conn.prepare(&sql)?;

@@ -2,8 +2,6 @@
 //! with `sqltext::render`.
 
 pub const STAGE_CREATE: &str = include_str!("../../sql/ingest/stage_create.sql");
-pub const STAGE_FILES_VIEW: &str = include_str!("../../sql/ingest/stage_files_view.sql");
-pub const STAGE_WRITTEN: &str = include_str!("../../sql/ingest/stage_written.sql");
 pub const STAGE_FILES: &str = include_str!("../../sql/ingest/stage_files.sql");
 pub const INSERT_ALL: &str = include_str!("../../sql/ingest/insert_all.sql");
 pub const STAGE_EMPTY: &str = include_str!("../../sql/ingest/stage_empty.sql");

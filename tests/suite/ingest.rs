@@ -32,10 +32,9 @@ fn fingerprint(db: &Path) -> Vec<String> {
 }
 
 /// A bad snapshot is refused with the `expected` texts, and leaves the
-/// database as it was, on both of the ingest's paths: into a database that
-/// has a snapshot (checked in the files, then diffed), and as the first
-/// snapshot of a database, new or emptied (written first, checked in
-/// DuckDB's storage, located in the files: see `src/ingest/mod.rs`).
+/// database as it was: into a database that has a snapshot (whose rows a
+/// valid one would be diffed against), and as the first snapshot of a
+/// database, new (no file left behind) or emptied by `snapshots drop`.
 fn ingest_bad(snapshot: Snapshot, expected: &[&str]) {
     let tmp = TempDir::new().unwrap();
     let good = Snapshot::minimal().write(&tmp.path().join("good"));
@@ -63,26 +62,6 @@ fn ingest_bad(snapshot: Snapshot, expected: &[&str]) {
     let before = fingerprint(&emptied);
     refused(&emptied);
     assert_eq!(fingerprint(&emptied), before, "a refused first snapshot leaves an existing database exactly as it was");
-}
-
-#[test]
-fn a_first_snapshot_is_written_before_its_checks_and_a_later_one_after() {
-    let tmp = TempDir::new().unwrap();
-    let db = tmp.path().join("t.duckdb");
-    let steps = |dir: &Path, as_of: &str| -> Vec<String> {
-        let output = deskql(&db).env("DESKQL_TRACE", "1").args(["ingest", "--as-of", as_of]).arg(dir).output().unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        stderr.lines().filter_map(|l| l.strip_prefix("trace: ")).filter_map(|l| l.split(':').next()).filter(|s| s.ends_with(" threads")).map(str::to_string).collect()
-    };
-    let first = steps(&Snapshot::minimal().write(&tmp.path().join("a")), "2025-04-01");
-    assert_eq!(first, ["stage threads", "write threads", "check threads", "warnings threads", "references threads"]);
-    let changed = crate::fixture::THREADS.replace("(4, 5001,", "(9, 5001,");
-    let second = steps(&Snapshot::minimal().with("threads", &changed).write(&tmp.path().join("b")), "2025-04-02");
-    assert_eq!(second, ["stage threads", "check threads", "warnings threads", "references threads", "apply threads"]);
-    let ids = |relation: &str| query(&db, &format!("SELECT string_agg(CAST(thread_id AS VARCHAR), ',' ORDER BY thread_id) FROM {relation}"));
-    assert_eq!(ids("main.threads_at(1)"), ["1,2,3,4"], "the first snapshot as written first");
-    assert_eq!(ids("main.threads"), ["1,2,3,9"], "the second one as diffed on top of it");
 }
 
 #[test]
